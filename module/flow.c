@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flow table: an RCU hash of TCP flows keyed by network namespace and the
+ * 5-tuple, both directions mapping to one flow. Lookups are lockless;
+ * insertion and removal take a striped bucket lock; the state machine of
+ * each flow runs under the flow's own lock. The table holds at most
+ * max_flows flows: when it is full, a flow that is not carrying an open
+ * connection is evicted from the new flow's bucket, or the new flow is
+ * not tracked; both are counted. A periodic worker ends idle flows.
+ */
+#include <linux/atomic.h>
+#include <linux/jhash.h>
+#include <linux/jiffies.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+#include <net/netns/hash.h>
+
+#include "flow.h"
+#include "main.h"
+
+struct synfin_flow {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	spinlock_t lock;		/* protects everything below */
+	struct net *net;		/* flows are flushed before their netns dies */
+	u64 conn;
+	u64 first_ns;
+	unsigned long last_seen;	/* jiffies */
+	union synfin_addr caddr;
+	union synfin_addr saddr;
+	u16 cport;
+	u16 sport;
+	u8 family;
+	bool dead;			/* unhashed, waiting for RCU */
+	u32 next_index;
+	struct synfin_fsm fsm;
+};
+
+#define SYNFIN_LOCKS_MAX	1024
+#define SYNFIN_GC_BATCH		64
+
+static struct kmem_cache *flow_cache;
+static struct hlist_head *buckets;
+static spinlock_t *locks;
+static unsigned int bucket_mask;
+static unsigned int lock_mask;
+static u32 hash_seed __read_mostly;
+static atomic_t flow_count = ATOMIC_INIT(0);
+static atomic64_t next_conn = ATOMIC64_INIT(0);
+
+static void gc_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(gc_work, gc_work_fn);
+
+static spinlock_t *bucket_lock(unsigned int b)
+{
+	return &locks[b & lock_mask];
+}
+
+static u32 tuple_hash(const struct net *net, const struct synfin_pkt *pkt)
+{
+	struct {
+		union synfin_addr a;
+		union synfin_addr b;
+		u16 pa;
+		u16 pb;
+		u32 family;
+	} key = { .family = pkt->family };
+	int cmp = memcmp(&pkt->saddr, &pkt->daddr, sizeof(pkt->saddr));
+
+	/* Order the endpoints so that both directions hash alike. */
+	if (cmp < 0 || (cmp == 0 && pkt->sport <= pkt->dport)) {
+		key.a = pkt->saddr;
+		key.b = pkt->daddr;
+		key.pa = pkt->sport;
+		key.pb = pkt->dport;
+	} else {
+		key.a = pkt->daddr;
+		key.b = pkt->saddr;
+		key.pa = pkt->dport;
+		key.pb = pkt->sport;
+	}
+	return jhash2((const u32 *)&key, sizeof(key) / sizeof(u32),
+		      hash_seed ^ net_hash_mix(net));
+}
+
+static bool endpoint_eq(const union synfin_addr *a, u16 pa,
+			const union synfin_addr *b, u16 pb)
+{
+	return pa == pb && !memcmp(a, b, sizeof(*a));
+}
+
+/* Does @pkt belong to @flow, and if so which side sent it? */
+static bool flow_match(const struct synfin_flow *flow, const struct net *net,
+		       const struct synfin_pkt *pkt, enum synfin_side *from)
+{
+	if (flow->net != net || flow->family != pkt->family)
+		return false;
+	if (endpoint_eq(&pkt->saddr, pkt->sport, &flow->caddr, flow->cport) &&
+	    endpoint_eq(&pkt->daddr, pkt->dport, &flow->saddr, flow->sport)) {
+		*from = SYNFIN_CLIENT;
+		return true;
+	}
+	if (endpoint_eq(&pkt->saddr, pkt->sport, &flow->saddr, flow->sport) &&
+	    endpoint_eq(&pkt->daddr, pkt->dport, &flow->caddr, flow->cport)) {
+		*from = SYNFIN_SERVER;
+		return true;
+	}
+	return false;
+}
+
+static struct synfin_flow *flow_find(struct net *net,
+				     const struct synfin_pkt *pkt,
+				     unsigned int b, enum synfin_side *from)
+{
+	struct synfin_flow *flow;
+
+	hlist_for_each_entry_rcu(flow, &buckets[b], node)
+		if (flow_match(flow, net, pkt, from))
+			return flow;
+	return NULL;
+}
+
+/* Record an event for @flow, whose lock is held with BH disabled. */
+static void flow_emit(struct synfin_flow *flow, u8 type,
+		      const struct synfin_pkt *pkt, enum synfin_side from,
+		      const struct synfin_fsm_result *res, u8 reason)
+{
+	struct synfin_rec *rec = synfin_ring_reserve(flow->net);
+
+	/* The index counts dropped events too: a gap shows the loss. */
+	u32 index = flow->next_index++;
+
+	if (!rec)
+		return;
+
+	rec->ts_ns = ktime_get_ns();
+	rec->conn = flow->conn;
+	rec->net = flow->net;
+	rec->index = index;
+	rec->type = type;
+	rec->family = flow->family;
+	rec->reason = reason;
+	rec->state[SYNFIN_CLIENT] = flow->fsm.state[SYNFIN_CLIENT];
+	rec->state[SYNFIN_SERVER] = flow->fsm.state[SYNFIN_SERVER];
+	rec->isn[SYNFIN_CLIENT] = flow->fsm.isn[SYNFIN_CLIENT];
+	rec->isn[SYNFIN_SERVER] = flow->fsm.isn[SYNFIN_SERVER];
+	rec->isn_known = flow->fsm.flags &
+			 (SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER);
+	rec->ntrans = res->ntrans;
+	memcpy(rec->trans, res->trans, sizeof(rec->trans));
+	if (pkt) {
+		rec->saddr = pkt->saddr;
+		rec->daddr = pkt->daddr;
+		rec->sport = pkt->sport;
+		rec->dport = pkt->dport;
+		rec->from = from;
+		rec->flags = pkt->seg.flags;
+		rec->seq = pkt->seg.seq;
+		rec->ack = pkt->seg.ack;
+		rec->win = pkt->win;
+		rec->len = pkt->seg.len;
+	} else {
+		/* No segment: describe the connection client to server. */
+		rec->saddr = flow->caddr;
+		rec->daddr = flow->saddr;
+		rec->sport = flow->cport;
+		rec->dport = flow->sport;
+		rec->from = SYNFIN_CLIENT;
+		rec->flags = 0;
+		rec->seq = 0;
+		rec->ack = 0;
+		rec->win = 0;
+		rec->len = 0;
+	}
+	synfin_ring_commit();
+}
+
+/* End @flow's connection without a segment, if it has not ended. */
+static void flow_end(struct synfin_flow *flow, u8 reason)
+{
+	struct synfin_fsm_result res;
+
+	if (synfin_fsm_ended(&flow->fsm))
+		return;
+	synfin_fsm_close(&flow->fsm, &res);
+	flow_emit(flow, SYNFIN_EV_TIMEOUT, NULL, 0, &res, reason);
+}
+
+/* Start a new connection on @flow with @pkt, its first segment. */
+static void flow_start(struct synfin_flow *flow, const struct synfin_pkt *pkt)
+{
+	enum synfin_side from = synfin_fsm_init(&flow->fsm, &pkt->seg);
+
+	flow->conn = atomic64_inc_return(&next_conn);
+	flow->first_ns = ktime_get_ns();
+	flow->next_index = 0;
+	flow->family = pkt->family;
+	if (from == SYNFIN_CLIENT) {
+		flow->caddr = pkt->saddr;
+		flow->cport = pkt->sport;
+		flow->saddr = pkt->daddr;
+		flow->sport = pkt->dport;
+	} else {
+		flow->caddr = pkt->daddr;
+		flow->cport = pkt->dport;
+		flow->saddr = pkt->saddr;
+		flow->sport = pkt->sport;
+	}
+	synfin_stat_inc(flows_created);
+}
+
+/* Unhash @flow; bucket lock and flow lock held. */
+static void flow_unlink(struct synfin_flow *flow)
+{
+	flow->dead = true;
+	hlist_del_rcu(&flow->node);
+	atomic_dec(&flow_count);
+}
+
+static void flow_free(struct synfin_flow *flow)
+{
+	kfree_rcu(flow, rcu);
+}
+
+/* Eviction preference: 0 = never, higher = evict first. */
+static int evict_rank(const struct synfin_fsm *f)
+{
+	if (synfin_fsm_reusable(f))
+		return 3;
+	if (f->state[SYNFIN_CLIENT] <= SYNFIN_ST_SYN_RCVD ||
+	    f->state[SYNFIN_SERVER] <= SYNFIN_ST_SYN_RCVD)
+		return 2;
+	return 0;
+}
+
+/* Bucket @b's lock held: evict its least valuable flow, if any. */
+static bool flow_evict(unsigned int b)
+{
+	struct synfin_flow *flow, *victim = NULL;
+	int best = 0;
+
+	hlist_for_each_entry(flow, &buckets[b], node) {
+		int rank;
+
+		spin_lock(&flow->lock);
+		rank = evict_rank(&flow->fsm);
+		spin_unlock(&flow->lock);
+		if (rank > best || (rank && rank == best &&
+				    time_before(flow->last_seen,
+						victim->last_seen))) {
+			best = rank;
+			victim = flow;
+		}
+	}
+	if (!victim)
+		return false;
+
+	spin_lock(&victim->lock);
+	flow_end(victim, SYNFIN_END_EVICTED);
+	flow_unlink(victim);
+	spin_unlock(&victim->lock);
+	flow_free(victim);
+	synfin_stat_inc(flows_evicted);
+	return true;
+}
+
+/*
+ * Find or create the flow of @pkt, under the bucket lock (BH already
+ * disabled by the caller). *@created tells whether it is new.
+ */
+static struct synfin_flow *flow_create(struct net *net,
+				       const struct synfin_pkt *pkt,
+				       unsigned int b, bool *created)
+{
+	struct synfin_flow *flow;
+	enum synfin_side from;
+
+	*created = false;
+	spin_lock(bucket_lock(b));
+	flow = flow_find(net, pkt, b, &from);
+	if (flow)
+		goto out;
+	if (atomic_read(&flow_count) >= READ_ONCE(synfin_max_flows) &&
+	    !flow_evict(b)) {
+		synfin_stat_inc(flows_untracked);
+		goto out;
+	}
+	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
+	if (!flow) {
+		synfin_stat_inc(flows_untracked);
+		goto out;
+	}
+	spin_lock_init(&flow->lock);
+	flow->net = net;
+	flow_start(flow, pkt);
+	flow->last_seen = jiffies;
+	hlist_add_head_rcu(&flow->node, &buckets[b]);
+	atomic_inc(&flow_count);
+	*created = true;
+out:
+	spin_unlock(bucket_lock(b));
+	return flow;
+}
+
+/* Apply @pkt to @flow, whose lock is held. */
+static void flow_process(struct synfin_flow *flow, const struct synfin_pkt *pkt,
+			 enum synfin_side from, bool created)
+{
+	struct synfin_fsm_result res;
+
+	if (!created && synfin_seg_is_syn(&pkt->seg) &&
+	    synfin_fsm_reusable(&flow->fsm)) {
+		/* A new connection on the 4-tuple of an ended one. */
+		flow_end(flow, SYNFIN_END_REUSED);
+		flow_start(flow, pkt);
+		from = SYNFIN_CLIENT;
+	}
+
+	synfin_fsm_segment(&flow->fsm, from, &pkt->seg, &res);
+	if (synfin_fsm_reportable(&pkt->seg, &res))
+		flow_emit(flow, SYNFIN_EV_SEGMENT, pkt, from, &res,
+			  SYNFIN_END_NONE);
+	flow->last_seen = jiffies;
+}
+
+void synfin_flow_segment(struct net *net, const struct synfin_pkt *pkt)
+{
+	unsigned int b = tuple_hash(net, pkt) & bucket_mask;
+	struct synfin_flow *flow;
+	enum synfin_side from;
+	bool created = false;
+	int tries;
+
+	local_bh_disable();
+	for (tries = 0; tries < 2; tries++) {
+		flow = flow_find(net, pkt, b, &from);
+		if (!flow)
+			flow = flow_create(net, pkt, b, &created);
+		if (!flow)
+			goto out;
+		spin_lock(&flow->lock);
+		if (!flow->dead && flow_match(flow, net, pkt, &from)) {
+			flow_process(flow, pkt, from, created);
+			spin_unlock(&flow->lock);
+			goto out;
+		}
+		/* Removed since we found it: look again. */
+		spin_unlock(&flow->lock);
+	}
+	synfin_stat_inc(flows_untracked);
+out:
+	local_bh_enable();
+}
+
+static unsigned int state_timeout_ms(u8 st)
+{
+	switch (st) {
+	case SYNFIN_ST_CLOSED:
+		return READ_ONCE(synfin_closed_linger_ms);
+	case SYNFIN_ST_LISTEN:
+	case SYNFIN_ST_SYN_SENT:
+	case SYNFIN_ST_SYN_RCVD:
+		return READ_ONCE(synfin_syn_timeout_ms);
+	case SYNFIN_ST_ESTABLISHED:
+		return READ_ONCE(synfin_established_timeout_ms);
+	case SYNFIN_ST_TIME_WAIT:
+		return READ_ONCE(synfin_time_wait_ms);
+	default:
+		return READ_ONCE(synfin_close_timeout_ms);
+	}
+}
+
+/* Flow lock held: has @flow been idle past the timeout of its states? */
+static bool flow_expired(const struct synfin_flow *flow, u8 *reason)
+{
+	u8 c = flow->fsm.state[SYNFIN_CLIENT];
+	u8 s = flow->fsm.state[SYNFIN_SERVER];
+	unsigned int ms = max(state_timeout_ms(c), state_timeout_ms(s));
+
+	if (time_before(jiffies, flow->last_seen + msecs_to_jiffies(ms)))
+		return false;
+	*reason = (c == SYNFIN_ST_TIME_WAIT || s == SYNFIN_ST_TIME_WAIT) &&
+		  synfin_fsm_reusable(&flow->fsm) ?
+		  SYNFIN_END_TIME_WAIT : SYNFIN_END_IDLE;
+	return true;
+}
+
+/* Remove flows of @net (or all) that @expire_only says are expired. */
+static void flow_sweep(struct net *net, bool expire_only)
+{
+	unsigned int b;
+
+	for (b = 0; b <= bucket_mask; b++) {
+		struct synfin_flow *flow;
+		struct hlist_node *tmp;
+
+		if (hlist_empty(&buckets[b]))
+			goto next;
+		spin_lock_bh(bucket_lock(b));
+		hlist_for_each_entry_safe(flow, tmp, &buckets[b], node) {
+			u8 reason = SYNFIN_END_NONE;
+
+			if (net && flow->net != net)
+				continue;
+			spin_lock(&flow->lock);
+			if (expire_only && !flow_expired(flow, &reason)) {
+				spin_unlock(&flow->lock);
+				continue;
+			}
+			if (expire_only) {
+				flow_end(flow, reason);
+				synfin_stat_inc(flows_timed_out);
+			}
+			flow_unlink(flow);
+			spin_unlock(&flow->lock);
+			flow_free(flow);
+		}
+		spin_unlock_bh(bucket_lock(b));
+next:
+		if ((b % SYNFIN_GC_BATCH) == SYNFIN_GC_BATCH - 1)
+			cond_resched();
+	}
+}
+
+static void gc_work_fn(struct work_struct *work)
+{
+	flow_sweep(NULL, true);
+	queue_delayed_work(system_unbound_wq, &gc_work,
+			   msecs_to_jiffies(READ_ONCE(synfin_gc_interval_ms)));
+}
+
+void synfin_flow_flush(struct net *net)
+{
+	flow_sweep(net, false);
+}
+
+u32 synfin_flows_active(void)
+{
+	return atomic_read(&flow_count);
+}
+
+static void flow_snapshot(struct synfin_flow *flow,
+			  struct synfin_flow_info *info)
+{
+	spin_lock_bh(&flow->lock);
+	info->conn = flow->conn;
+	info->first_ns = flow->first_ns;
+	info->last_ns = ktime_get_ns() -
+			jiffies_to_nsecs(jiffies - flow->last_seen);
+	info->caddr = flow->caddr;
+	info->saddr = flow->saddr;
+	info->cport = flow->cport;
+	info->sport = flow->sport;
+	info->family = flow->family;
+	info->events = flow->next_index;
+	info->fsm = flow->fsm;
+	spin_unlock_bh(&flow->lock);
+}
+
+int synfin_flow_walk(struct net *net, unsigned long *bucket,
+		     unsigned long *skip, synfin_flow_fill_t fill, void *arg)
+{
+	struct synfin_flow_info info;
+	int err = 0;
+
+	for (; *bucket <= bucket_mask; (*bucket)++, *skip = 0) {
+		struct synfin_flow *flow;
+		unsigned long i = 0;
+
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(flow, &buckets[*bucket], node) {
+			if (flow->net != net || i++ < *skip)
+				continue;
+			flow_snapshot(flow, &info);
+			err = fill(&info, arg);
+			if (err) {
+				rcu_read_unlock();
+				return err;
+			}
+			(*skip)++;
+		}
+		rcu_read_unlock();
+	}
+	return 0;
+}
+
+int synfin_flow_init(void)
+{
+	unsigned int nbuckets, nlocks, i;
+
+	/* About four flows per bucket when the table is full. */
+	nbuckets = roundup_pow_of_two(max(synfin_max_flows / 4, 64U));
+	nlocks = min(nbuckets, (unsigned int)SYNFIN_LOCKS_MAX);
+
+	flow_cache = KMEM_CACHE(synfin_flow, 0);
+	if (!flow_cache)
+		return -ENOMEM;
+	buckets = kvcalloc(nbuckets, sizeof(*buckets), GFP_KERNEL);
+	if (!buckets)
+		goto err_cache;
+	locks = kvcalloc(nlocks, sizeof(*locks), GFP_KERNEL);
+	if (!locks)
+		goto err_buckets;
+
+	for (i = 0; i < nbuckets; i++)
+		INIT_HLIST_HEAD(&buckets[i]);
+	for (i = 0; i < nlocks; i++)
+		spin_lock_init(&locks[i]);
+	bucket_mask = nbuckets - 1;
+	lock_mask = nlocks - 1;
+	hash_seed = get_random_u32();
+
+	queue_delayed_work(system_unbound_wq, &gc_work,
+			   msecs_to_jiffies(synfin_gc_interval_ms));
+	return 0;
+
+err_buckets:
+	kvfree(buckets);
+err_cache:
+	kmem_cache_destroy(flow_cache);
+	return -ENOMEM;
+}
+
+void synfin_flow_exit(void)
+{
+	cancel_delayed_work_sync(&gc_work);
+	synfin_flow_flush(NULL);
+	/* Wait for kfree_rcu() callbacks before the cache goes away. */
+	rcu_barrier();
+	kvfree(locks);
+	kvfree(buckets);
+	kmem_cache_destroy(flow_cache);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SYNFIN_FLOW_H
+#define SYNFIN_FLOW_H
+
+#include <linux/types.h>
+#include <net/net_namespace.h>
+
+#include "fsm.h"
+#include "ring.h"
+
+/* One parsed TCP segment, as the hooks hand it to the flow table. */
+struct synfin_pkt {
+	union synfin_addr saddr;
+	union synfin_addr daddr;
+	u16 sport;
+	u16 dport;
+	u16 win;
+	u8 family;
+	struct synfin_seg seg;
+};
+
+/* A consistent copy of one flow, for dumps. */
+struct synfin_flow_info {
+	u64 conn;
+	u64 first_ns;
+	u64 last_ns;
+	union synfin_addr caddr;
+	union synfin_addr saddr;
+	u16 cport;
+	u16 sport;
+	u8 family;
+	u32 events;
+	struct synfin_fsm fsm;
+};
+
+int synfin_flow_init(void);
+void synfin_flow_exit(void);
+
+/* Hook path, RCU read side held. */
+void synfin_flow_segment(struct net *net, const struct synfin_pkt *pkt);
+
+/* Forget every flow of @net (all flows if @net is NULL), without events. */
+void synfin_flow_flush(struct net *net);
+
+u32 synfin_flows_active(void);
+
+typedef int (*synfin_flow_fill_t)(const struct synfin_flow_info *info,
+				  void *arg);
+/*
+ * Call @fill for each flow of @net from position (*bucket, *skip) on;
+ * stop, keeping the position, when @fill returns non-zero.
+ */
+int synfin_flow_walk(struct net *net, unsigned long *bucket,
+		     unsigned long *skip, synfin_flow_fill_t fill, void *arg);
+
+#endif /* SYNFIN_FLOW_H */

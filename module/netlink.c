@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "synfin": a multicast group of events that only
+ * CAP_NET_ADMIN in the netns's owning user namespace may join, and
+ * commands for statistics and the flow table, also CAP_NET_ADMIN only,
+ * with strict attribute validation (requests carry no attributes).
+ *
+ * A worker drains the per-CPU rings in timestamp order and multicasts
+ * the events in batches into the namespace each belongs to, followed by
+ * a "lost" record per CPU for events that namespace lost to a full ring.
+ */
+#include <linux/cpumask.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "flow.h"
+#include "netlink.h"
+#include "ring.h"
+
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "synfin needs GENL_MCAST_CAP_NET_ADMIN to restrict its event group"
+#endif
+
+enum synfin_mcgrp { SYNFIN_MCGRP_EVENTS_ID };
+
+static const struct genl_multicast_group synfin_mcgrps[] = {
+	[SYNFIN_MCGRP_EVENTS_ID] = {
+		.name = SYNFIN_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+/* Requests carry no attributes: reject any that is sent. */
+static const struct nla_policy synfin_req_policy[SYNFIN_A_MAX + 1] = {
+	[SYNFIN_A_PAD]		= { .type = NLA_REJECT },
+	[SYNFIN_A_EVENT]	= { .type = NLA_REJECT },
+	[SYNFIN_A_FLOW]		= { .type = NLA_REJECT },
+	[SYNFIN_A_STATS]	= { .type = NLA_REJECT },
+	[SYNFIN_A_STATS_CPU]	= { .type = NLA_REJECT },
+};
+
+static struct genl_family synfin_family;
+
+static DEFINE_MUTEX(drain_lock);	/* serialises draining, guards nets */
+static LIST_HEAD(synfin_nets);
+static void drain_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(drain_work, drain_work_fn);
+static u32 *drain_tails;		/* per CPU, under drain_lock */
+static u32 *batch_count;		/* per CPU, under drain_lock */
+
+/* ---- statistics ---- */
+
+static int put_u64(struct sk_buff *skb, int type, u64 v)
+{
+	return nla_put_u64_64bit(skb, type, v, SYNFIN_S_PAD);
+}
+
+struct synfin_stats_sum {
+	struct synfin_cpu_stats c;
+	u64 sent;
+	u64 unheard;
+	u64 send_failed;
+};
+
+static void stats_read(int cpu, struct synfin_stats_sum *s)
+{
+	const struct synfin_cpu_stats *c = per_cpu_ptr(&synfin_stats, cpu);
+	const struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
+
+	s->c.segments = READ_ONCE(c->segments);
+	s->c.malformed = READ_ONCE(c->malformed);
+	s->c.events_written = READ_ONCE(c->events_written);
+	s->c.events_dropped = READ_ONCE(c->events_dropped);
+	s->c.flows_created = READ_ONCE(c->flows_created);
+	s->c.flows_evicted = READ_ONCE(c->flows_evicted);
+	s->c.flows_timed_out = READ_ONCE(c->flows_timed_out);
+	s->c.flows_untracked = READ_ONCE(c->flows_untracked);
+	s->sent = READ_ONCE(ring->sent);
+	s->unheard = READ_ONCE(ring->unheard);
+	s->send_failed = READ_ONCE(ring->send_failed);
+}
+
+static void stats_add(struct synfin_stats_sum *to,
+		      const struct synfin_stats_sum *s)
+{
+	to->c.segments += s->c.segments;
+	to->c.malformed += s->c.malformed;
+	to->c.events_written += s->c.events_written;
+	to->c.events_dropped += s->c.events_dropped;
+	to->c.flows_created += s->c.flows_created;
+	to->c.flows_evicted += s->c.flows_evicted;
+	to->c.flows_timed_out += s->c.flows_timed_out;
+	to->c.flows_untracked += s->c.flows_untracked;
+	to->sent += s->sent;
+	to->unheard += s->unheard;
+	to->send_failed += s->send_failed;
+}
+
+static int stats_put(struct sk_buff *skb, int type, int cpu,
+		     const struct synfin_stats_sum *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if ((cpu >= 0 && nla_put_u32(skb, SYNFIN_S_CPU, cpu)) ||
+	    (cpu < 0 && put_u64(skb, SYNFIN_S_FLOWS_ACTIVE,
+				synfin_flows_active())) ||
+	    put_u64(skb, SYNFIN_S_SEGMENTS, s->c.segments) ||
+	    put_u64(skb, SYNFIN_S_MALFORMED, s->c.malformed) ||
+	    put_u64(skb, SYNFIN_S_EVENTS_WRITTEN, s->c.events_written) ||
+	    put_u64(skb, SYNFIN_S_EVENTS_DROPPED, s->c.events_dropped) ||
+	    put_u64(skb, SYNFIN_S_EVENTS_SENT, s->sent) ||
+	    put_u64(skb, SYNFIN_S_EVENTS_UNHEARD, s->unheard) ||
+	    put_u64(skb, SYNFIN_S_NL_SEND_FAILED, s->send_failed) ||
+	    put_u64(skb, SYNFIN_S_FLOWS_CREATED, s->c.flows_created) ||
+	    put_u64(skb, SYNFIN_S_FLOWS_EVICTED, s->c.flows_evicted) ||
+	    put_u64(skb, SYNFIN_S_FLOWS_TIMED_OUT, s->c.flows_timed_out) ||
+	    put_u64(skb, SYNFIN_S_FLOWS_UNTRACKED, s->c.flows_untracked)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct synfin_stats_sum total = {}, one;
+	struct sk_buff *msg;
+	void *hdr;
+	int cpu;
+
+	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE + nr_cpu_ids * 256, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &synfin_family, 0,
+				SYNFIN_CMD_GET_STATS);
+	if (!hdr)
+		goto too_big;
+
+	for_each_possible_cpu(cpu) {
+		stats_read(cpu, &one);
+		stats_add(&total, &one);
+	}
+	if (stats_put(msg, SYNFIN_A_STATS, -1, &total))
+		goto too_big;
+	for_each_possible_cpu(cpu) {
+		stats_read(cpu, &one);
+		if (stats_put(msg, SYNFIN_A_STATS_CPU, cpu, &one))
+			goto too_big;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+too_big:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* ---- events and flows, attribute encoding ---- */
+
+static int addr_len(u8 family)
+{
+	return family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
+}
+
+static int put_trans(struct sk_buff *skb, const struct synfin_trans *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, SYNFIN_E_TRANS);
+
+	if (!nest || nla_put_u8(skb, SYNFIN_T_WHO, t->who) ||
+	    nla_put_u8(skb, SYNFIN_T_FROM, t->from) ||
+	    nla_put_u8(skb, SYNFIN_T_TO, t->to))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_event(struct sk_buff *skb, const struct synfin_rec *rec,
+		     int cpu)
+{
+	struct nlattr *nest = nla_nest_start(skb, SYNFIN_A_EVENT);
+	int alen = addr_len(rec->family);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, SYNFIN_E_TYPE, rec->type) ||
+	    nla_put_u64_64bit(skb, SYNFIN_E_TS_NS, rec->ts_ns, SYNFIN_E_PAD) ||
+	    nla_put_u32(skb, SYNFIN_E_CPU, cpu) ||
+	    nla_put_u32(skb, SYNFIN_E_NETNS, rec->net->ns.inum) ||
+	    nla_put_u64_64bit(skb, SYNFIN_E_CONN, rec->conn, SYNFIN_E_PAD) ||
+	    nla_put_u32(skb, SYNFIN_E_INDEX, rec->index) ||
+	    nla_put_u8(skb, SYNFIN_E_FAMILY, rec->family) ||
+	    nla_put(skb, SYNFIN_E_SADDR, alen, &rec->saddr) ||
+	    nla_put(skb, SYNFIN_E_DADDR, alen, &rec->daddr) ||
+	    nla_put_u16(skb, SYNFIN_E_SPORT, rec->sport) ||
+	    nla_put_u16(skb, SYNFIN_E_DPORT, rec->dport) ||
+	    nla_put_u8(skb, SYNFIN_E_FROM, rec->from) ||
+	    nla_put_u8(skb, SYNFIN_E_FLAGS, rec->flags) ||
+	    nla_put_u32(skb, SYNFIN_E_SEQ, rec->seq) ||
+	    nla_put_u32(skb, SYNFIN_E_ACK, rec->ack) ||
+	    nla_put_u16(skb, SYNFIN_E_WIN, rec->win) ||
+	    nla_put_u32(skb, SYNFIN_E_LEN, rec->len) ||
+	    nla_put_u8(skb, SYNFIN_E_CLIENT_STATE, rec->state[SYNFIN_CLIENT]) ||
+	    nla_put_u8(skb, SYNFIN_E_SERVER_STATE, rec->state[SYNFIN_SERVER]) ||
+	    nla_put_u8(skb, SYNFIN_E_ISN_KNOWN, rec->isn_known) ||
+	    nla_put_u32(skb, SYNFIN_E_CLIENT_ISN, rec->isn[SYNFIN_CLIENT]) ||
+	    nla_put_u32(skb, SYNFIN_E_SERVER_ISN, rec->isn[SYNFIN_SERVER]) ||
+	    nla_put_u8(skb, SYNFIN_E_REASON, rec->reason))
+		goto cancel;
+	for (i = 0; i < rec->ntrans && i < SYNFIN_FSM_MAX_TRANS; i++)
+		if (put_trans(skb, &rec->trans[i]))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int put_lost(struct sk_buff *skb, struct net *net, int cpu, u64 count)
+{
+	struct nlattr *nest = nla_nest_start(skb, SYNFIN_A_EVENT);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, SYNFIN_E_TYPE, SYNFIN_EV_LOST) ||
+	    nla_put_u64_64bit(skb, SYNFIN_E_TS_NS, ktime_get_ns(),
+			      SYNFIN_E_PAD) ||
+	    nla_put_u32(skb, SYNFIN_E_CPU, cpu) ||
+	    nla_put_u32(skb, SYNFIN_E_NETNS, net->ns.inum) ||
+	    nla_put_u64_64bit(skb, SYNFIN_E_LOST, count, SYNFIN_E_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_flow(const struct synfin_flow_info *fi, void *arg)
+{
+	struct netlink_callback *cb = arg;
+	struct sk_buff *skb = cb->skb;
+	int alen = addr_len(fi->family);
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &synfin_family, NLM_F_MULTI, SYNFIN_CMD_GET_FLOWS);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, SYNFIN_A_FLOW);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, SYNFIN_E_CONN, fi->conn, SYNFIN_E_PAD) ||
+	    nla_put_u8(skb, SYNFIN_E_FAMILY, fi->family) ||
+	    nla_put(skb, SYNFIN_E_SADDR, alen, &fi->caddr) ||
+	    nla_put(skb, SYNFIN_E_DADDR, alen, &fi->saddr) ||
+	    nla_put_u16(skb, SYNFIN_E_SPORT, fi->cport) ||
+	    nla_put_u16(skb, SYNFIN_E_DPORT, fi->sport) ||
+	    nla_put_u8(skb, SYNFIN_E_CLIENT_STATE,
+		       fi->fsm.state[SYNFIN_CLIENT]) ||
+	    nla_put_u8(skb, SYNFIN_E_SERVER_STATE,
+		       fi->fsm.state[SYNFIN_SERVER]) ||
+	    nla_put_u8(skb, SYNFIN_E_ISN_KNOWN,
+		       fi->fsm.flags & (SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER)) ||
+	    nla_put_u32(skb, SYNFIN_E_CLIENT_ISN, fi->fsm.isn[SYNFIN_CLIENT]) ||
+	    nla_put_u32(skb, SYNFIN_E_SERVER_ISN, fi->fsm.isn[SYNFIN_SERVER]) ||
+	    nla_put_u32(skb, SYNFIN_E_INDEX, fi->events) ||
+	    nla_put_u64_64bit(skb, SYNFIN_E_FIRST_NS, fi->first_ns,
+			      SYNFIN_E_PAD) ||
+	    nla_put_u64_64bit(skb, SYNFIN_E_LAST_NS, fi->last_ns,
+			      SYNFIN_E_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int synfin_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	int err;
+
+	err = synfin_flow_walk(sock_net(skb->sk), &cb->args[0], &cb->args[1],
+			       put_flow, cb);
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;	/* full: continue in the next part */
+	return err ? err : skb->len;
+}
+
+static const struct genl_ops synfin_ops[] = {
+	{
+		.cmd = SYNFIN_CMD_GET_STATS,
+		.doit = synfin_get_stats,
+		.policy = synfin_req_policy,
+		.maxattr = SYNFIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SYNFIN_CMD_GET_FLOWS,
+		.dumpit = synfin_dump_flows,
+		.policy = synfin_req_policy,
+		.maxattr = SYNFIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family synfin_family __ro_after_init = {
+	.name = SYNFIN_GENL_NAME,
+	.version = SYNFIN_GENL_VERSION,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = synfin_ops,
+	.n_ops = ARRAY_SIZE(synfin_ops),
+	.resv_start_op = SYNFIN_CMD_GET_FLOWS + 1,
+	.mcgrps = synfin_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(synfin_mcgrps),
+};
+
+/* ---- draining ---- */
+
+struct synfin_batch {
+	struct sk_buff *skb;
+	struct net *net;
+	void *hdr;
+	unsigned int n;
+};
+
+static void batch_account(int err)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
+
+		if (!batch_count[cpu])
+			continue;
+		if (!err)
+			ring->sent += batch_count[cpu];
+		else if (err == -ESRCH)
+			ring->unheard += batch_count[cpu];
+		else
+			ring->send_failed += batch_count[cpu];
+		batch_count[cpu] = 0;
+	}
+}
+
+static void batch_flush(struct synfin_batch *b)
+{
+	int err;
+
+	if (!b->skb)
+		return;
+	genlmsg_end(b->skb, b->hdr);
+	err = genlmsg_multicast_netns(&synfin_family, b->net, b->skb, 0,
+				      SYNFIN_MCGRP_EVENTS_ID, GFP_KERNEL);
+	batch_account(err);
+	b->skb = NULL;
+	b->n = 0;
+}
+
+static int batch_open(struct synfin_batch *b, struct net *net)
+{
+	b->skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!b->skb)
+		return -ENOMEM;
+	b->hdr = genlmsg_put(b->skb, 0, 0, &synfin_family, 0,
+			     SYNFIN_CMD_EVENTS);
+	if (!b->hdr) {
+		nlmsg_free(b->skb);
+		b->skb = NULL;
+		return -EMSGSIZE;
+	}
+	b->net = net;
+	return 0;
+}
+
+static bool has_listeners(struct net *net)
+{
+	return genl_has_listeners(&synfin_family, net, SYNFIN_MCGRP_EVENTS_ID);
+}
+
+/* Add one record to the batch for its netns; false if it was not sent. */
+static bool batch_add(struct synfin_batch *b, const struct synfin_rec *rec,
+		      int cpu)
+{
+	int tries;
+
+	if (b->skb && b->net != rec->net)
+		batch_flush(b);
+	for (tries = 0; tries < 2; tries++) {
+		if (!b->skb && batch_open(b, rec->net))
+			return false;
+		if (!put_event(b->skb, rec, cpu)) {
+			b->n++;
+			batch_count[cpu]++;
+			return true;
+		}
+		batch_flush(b);
+	}
+	return false;
+}
+
+/* Pick the CPU whose oldest pending record is the oldest of all. */
+static int oldest_cpu(void)
+{
+	u64 best_ts = U64_MAX;
+	int cpu, best = -1;
+
+	for_each_possible_cpu(cpu) {
+		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
+		const struct synfin_rec *rec;
+
+		if (ring->head == drain_tails[cpu])
+			continue;
+		rec = synfin_ring_slot(ring, ring->head);
+		if (rec->ts_ns < best_ts) {
+			best_ts = rec->ts_ns;
+			best = cpu;
+		}
+	}
+	return best;
+}
+
+static void drain_lost(struct synfin_batch *b)
+{
+	struct synfin_net *sn;
+	int cpu;
+
+	list_for_each_entry(sn, &synfin_nets, list) {
+		bool listening = has_listeners(sn->net);
+
+		for_each_possible_cpu(cpu) {
+			u64 dropped = READ_ONCE(*per_cpu_ptr(sn->dropped, cpu));
+			u64 count = dropped - sn->reported[cpu];
+
+			if (!count)
+				continue;
+			if (listening) {
+				if (b->skb && b->net != sn->net)
+					batch_flush(b);
+				if (!b->skb && batch_open(b, sn->net))
+					return;	/* retried next drain */
+				if (put_lost(b->skb, sn->net, cpu, count)) {
+					batch_flush(b);
+					if (batch_open(b, sn->net) ||
+					    put_lost(b->skb, sn->net, cpu,
+						     count))
+						return;
+				}
+			}
+			sn->reported[cpu] = dropped;
+		}
+	}
+}
+
+static void drain_locked(void)
+{
+	struct synfin_batch b = {};
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		drain_tails[cpu] =
+			synfin_ring_tail(per_cpu_ptr(synfin_rings, cpu));
+
+	while ((cpu = oldest_cpu()) >= 0) {
+		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
+		u32 pos = ring->head;
+		struct synfin_rec *rec = synfin_ring_slot(ring, pos);
+
+		if (!has_listeners(rec->net))
+			ring->unheard++;
+		else if (!batch_add(&b, rec, cpu))
+			ring->send_failed++;
+		synfin_ring_release(ring, pos);
+		if (need_resched()) {
+			batch_flush(&b);
+			cond_resched();
+		}
+	}
+	batch_flush(&b);
+	drain_lost(&b);
+	batch_flush(&b);
+}
+
+static void drain_work_fn(struct work_struct *work)
+{
+	mutex_lock(&drain_lock);
+	drain_locked();
+	mutex_unlock(&drain_lock);
+}
+
+void synfin_drain_kick(void)
+{
+	queue_delayed_work(system_unbound_wq, &drain_work,
+			   msecs_to_jiffies(READ_ONCE(synfin_drain_delay_ms)));
+}
+
+void synfin_drain_sync(void)
+{
+	mutex_lock(&drain_lock);
+	drain_locked();
+	mutex_unlock(&drain_lock);
+}
+
+void synfin_drain_add_net(struct synfin_net *sn)
+{
+	mutex_lock(&drain_lock);
+	list_add(&sn->list, &synfin_nets);
+	mutex_unlock(&drain_lock);
+}
+
+void synfin_drain_del_net(struct synfin_net *sn)
+{
+	mutex_lock(&drain_lock);
+	/* Send what this netns has pending, while its pointer is valid. */
+	drain_locked();
+	list_del(&sn->list);
+	mutex_unlock(&drain_lock);
+}
+
+int synfin_netlink_init(void)
+{
+	int err;
+
+	drain_tails = kcalloc(nr_cpu_ids, sizeof(*drain_tails), GFP_KERNEL);
+	batch_count = kcalloc(nr_cpu_ids, sizeof(*batch_count), GFP_KERNEL);
+	if (!drain_tails || !batch_count) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	err = genl_register_family(&synfin_family);
+	if (err)
+		goto err_free;
+	return 0;
+
+err_free:
+	kfree(batch_count);
+	kfree(drain_tails);
+	return err;
+}
+
+void synfin_netlink_exit(void)
+{
+	cancel_delayed_work_sync(&drain_work);
+	synfin_drain_sync();
+	genl_unregister_family(&synfin_family);
+	kfree(batch_count);
+	kfree(drain_tails);
+}

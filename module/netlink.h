@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SYNFIN_NETLINK_H
+#define SYNFIN_NETLINK_H
+
+#include "main.h"
+
+int synfin_netlink_init(void);
+void synfin_netlink_exit(void);
+
+/* Ask the drain worker to run soon; callable from any context. */
+void synfin_drain_kick(void);
+/* Drain every ring now and wait until done. Process context. */
+void synfin_drain_sync(void);
+
+/* Netns lifetime: attach/detach its state to the drain's list. */
+void synfin_drain_add_net(struct synfin_net *sn);
+void synfin_drain_del_net(struct synfin_net *sn);
+
+#endif /* SYNFIN_NETLINK_H */

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * synfin: per-connection TCP handshake/teardown tracing.
+ *
+ * This is the one header shared by the kernel module and userspace:
+ * the generic netlink family, its attributes and the TCP state numbers.
+ */
+#ifndef _UAPI_LINUX_SYNFIN_H
+#define _UAPI_LINUX_SYNFIN_H
+
+#include <linux/types.h>
+
+#define SYNFIN_GENL_NAME	"synfin"
+#define SYNFIN_GENL_VERSION	1
+#define SYNFIN_MCGRP_EVENTS	"events"
+
+/* TCP states, RFC 9293 section 3.3.2, as seen by a passive observer. */
+enum synfin_state {
+	SYNFIN_ST_CLOSED,
+	SYNFIN_ST_LISTEN,
+	SYNFIN_ST_SYN_SENT,
+	SYNFIN_ST_SYN_RCVD,
+	SYNFIN_ST_ESTABLISHED,
+	SYNFIN_ST_FIN_WAIT_1,
+	SYNFIN_ST_FIN_WAIT_2,
+	SYNFIN_ST_CLOSE_WAIT,
+	SYNFIN_ST_CLOSING,
+	SYNFIN_ST_LAST_ACK,
+	SYNFIN_ST_TIME_WAIT,
+	SYNFIN_ST_COUNT
+};
+
+/* Which endpoint: the client is the sender of the first SYN. */
+enum synfin_side {
+	SYNFIN_CLIENT,
+	SYNFIN_SERVER,
+};
+
+enum synfin_event_type {
+	SYNFIN_EV_SEGMENT = 1,	/* a TCP segment was observed */
+	SYNFIN_EV_TIMEOUT,	/* a connection ended without a segment */
+	SYNFIN_EV_LOST,		/* events were dropped: SYNFIN_E_LOST says how many */
+};
+
+/* Why a connection ended without a segment (SYNFIN_E_REASON). */
+enum synfin_end_reason {
+	SYNFIN_END_NONE,
+	SYNFIN_END_TIME_WAIT,	/* TIME_WAIT ran out (time_wait_ms) */
+	SYNFIN_END_IDLE,	/* idle timeout of its state */
+	SYNFIN_END_EVICTED,	/* evicted to make room (max_flows) */
+	SYNFIN_END_REUSED,	/* a new SYN reused the 4-tuple */
+};
+
+/* TCP header flag bits, as in byte 13 of the TCP header. */
+#define SYNFIN_TCP_FIN	0x01
+#define SYNFIN_TCP_SYN	0x02
+#define SYNFIN_TCP_RST	0x04
+#define SYNFIN_TCP_PSH	0x08
+#define SYNFIN_TCP_ACK	0x10
+#define SYNFIN_TCP_URG	0x20
+#define SYNFIN_TCP_ECE	0x40
+#define SYNFIN_TCP_CWR	0x80
+
+/* SYNFIN_E_ISN_KNOWN bits */
+#define SYNFIN_ISN_CLIENT	0x01
+#define SYNFIN_ISN_SERVER	0x02
+
+enum synfin_cmd {
+	SYNFIN_CMD_UNSPEC,
+	SYNFIN_CMD_EVENTS,	/* multicast notification: SYNFIN_A_EVENT... */
+	SYNFIN_CMD_GET_STATS,	/* do: SYNFIN_A_STATS, SYNFIN_A_STATS_CPU... */
+	SYNFIN_CMD_GET_FLOWS,	/* dump: one SYNFIN_A_FLOW per message */
+	__SYNFIN_CMD_MAX,
+};
+#define SYNFIN_CMD_MAX (__SYNFIN_CMD_MAX - 1)
+
+/* Top-level attributes. Requests carry none: the kernel rejects any. */
+enum synfin_attr {
+	SYNFIN_A_UNSPEC,
+	SYNFIN_A_PAD,
+	SYNFIN_A_EVENT,		/* nest: SYNFIN_E_* */
+	SYNFIN_A_FLOW,		/* nest: SYNFIN_E_* */
+	SYNFIN_A_STATS,		/* nest: SYNFIN_S_*, whole module */
+	SYNFIN_A_STATS_CPU,	/* nest: SYNFIN_S_*, one per possible CPU */
+	__SYNFIN_A_MAX,
+};
+#define SYNFIN_A_MAX (__SYNFIN_A_MAX - 1)
+
+/* Event and flow attributes. Addresses are in network byte order. */
+enum synfin_event_attr {
+	SYNFIN_E_UNSPEC,
+	SYNFIN_E_PAD,
+	SYNFIN_E_TYPE,		/* u8: enum synfin_event_type */
+	SYNFIN_E_TS_NS,		/* u64: CLOCK_MONOTONIC ns */
+	SYNFIN_E_CPU,		/* u32 */
+	SYNFIN_E_NETNS,		/* u32: netns inode number */
+	SYNFIN_E_CONN,		/* u64: connection id, unique per module load */
+	SYNFIN_E_INDEX,		/* u32: event index within the connection */
+	SYNFIN_E_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	SYNFIN_E_SADDR,		/* binary 4 or 16: segment source (flow: client) */
+	SYNFIN_E_DADDR,		/* binary 4 or 16: segment dest (flow: server) */
+	SYNFIN_E_SPORT,		/* u16, host order */
+	SYNFIN_E_DPORT,		/* u16, host order */
+	SYNFIN_E_FROM,		/* u8: enum synfin_side of the sender */
+	SYNFIN_E_FLAGS,		/* u8: SYNFIN_TCP_* */
+	SYNFIN_E_SEQ,		/* u32 */
+	SYNFIN_E_ACK,		/* u32 */
+	SYNFIN_E_WIN,		/* u16: raw (unscaled) window */
+	SYNFIN_E_LEN,		/* u32: payload bytes */
+	SYNFIN_E_CLIENT_STATE,	/* u8: client state after the event */
+	SYNFIN_E_SERVER_STATE,	/* u8: server state after the event */
+	SYNFIN_E_TRANS,		/* nest, repeated: SYNFIN_T_* */
+	SYNFIN_E_ISN_KNOWN,	/* u8: SYNFIN_ISN_* */
+	SYNFIN_E_CLIENT_ISN,	/* u32 */
+	SYNFIN_E_SERVER_ISN,	/* u32 */
+	SYNFIN_E_REASON,	/* u8: enum synfin_end_reason */
+	SYNFIN_E_LOST,		/* u64: events lost on SYNFIN_E_CPU */
+	SYNFIN_E_FIRST_NS,	/* u64, flows: first segment seen */
+	SYNFIN_E_LAST_NS,	/* u64, flows: last segment seen */
+	__SYNFIN_E_MAX,
+};
+#define SYNFIN_E_MAX (__SYNFIN_E_MAX - 1)
+
+/* One state transition caused by an event. */
+enum synfin_trans_attr {
+	SYNFIN_T_UNSPEC,
+	SYNFIN_T_WHO,		/* u8: enum synfin_side */
+	SYNFIN_T_FROM,		/* u8: enum synfin_state */
+	SYNFIN_T_TO,		/* u8: enum synfin_state */
+	__SYNFIN_T_MAX,
+};
+#define SYNFIN_T_MAX (__SYNFIN_T_MAX - 1)
+
+/* Counters, all u64. Per-CPU nests carry SYNFIN_S_CPU and no FLOWS_ACTIVE. */
+enum synfin_stat_attr {
+	SYNFIN_S_UNSPEC,
+	SYNFIN_S_PAD,
+	SYNFIN_S_CPU,			/* u32 */
+	SYNFIN_S_SEGMENTS,		/* TCP segments seen by the hooks */
+	SYNFIN_S_MALFORMED,		/* TCP segments with a bad header */
+	SYNFIN_S_EVENTS_WRITTEN,	/* events written to the ring */
+	SYNFIN_S_EVENTS_DROPPED,	/* events not written: ring full */
+	SYNFIN_S_EVENTS_SENT,		/* events handed to netlink */
+	SYNFIN_S_EVENTS_UNHEARD,	/* events with no listener in their netns */
+	SYNFIN_S_NL_SEND_FAILED,	/* events in batches netlink failed to send */
+	SYNFIN_S_FLOWS_ACTIVE,		/* flows in the table now */
+	SYNFIN_S_FLOWS_CREATED,
+	SYNFIN_S_FLOWS_EVICTED,		/* removed to make room */
+	SYNFIN_S_FLOWS_TIMED_OUT,	/* removed by their idle timeout */
+	SYNFIN_S_FLOWS_UNTRACKED,	/* new flows refused: table full */
+	__SYNFIN_S_MAX,
+};
+#define SYNFIN_S_MAX (__SYNFIN_S_MAX - 1)
+
+#endif /* _UAPI_LINUX_SYNFIN_H */
