@@ -223,9 +223,18 @@ static void flow_unlink(struct synfin_flow *flow)
 	atomic_dec(&flow_count);
 }
 
+static void flow_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(flow_cache, container_of(head, struct synfin_flow, rcu));
+}
+
+/*
+ * call_rcu() rather than kfree_rcu(): rcu_barrier() waits for the former
+ * only, and the cache must be empty when the module goes.
+ */
 static void flow_free(struct synfin_flow *flow)
 {
-	kfree_rcu(flow, rcu);
+	call_rcu(&flow->rcu, flow_free_rcu);
 }
 
 /* Eviction preference: 0 = never, higher = evict first. */
@@ -376,18 +385,32 @@ static unsigned int state_timeout_ms(u8 st)
 	}
 }
 
+/*
+ * The idle timeout of a flow is that of its livelier side: a side that is
+ * CLOSED waits for the other; an ended connection lingers a little to
+ * absorb late segments.
+ */
+static unsigned int flow_timeout_ms(const struct synfin_fsm *f)
+{
+	u8 c = f->state[SYNFIN_CLIENT];
+	u8 s = f->state[SYNFIN_SERVER];
+
+	if (c == SYNFIN_ST_CLOSED)
+		return state_timeout_ms(s);
+	if (s == SYNFIN_ST_CLOSED)
+		return state_timeout_ms(c);
+	return max(state_timeout_ms(c), state_timeout_ms(s));
+}
+
 /* Flow lock held: has @flow been idle past the timeout of its states? */
 static bool flow_expired(const struct synfin_flow *flow, u8 *reason)
 {
-	u8 c = flow->fsm.state[SYNFIN_CLIENT];
-	u8 s = flow->fsm.state[SYNFIN_SERVER];
-	unsigned int ms = max(state_timeout_ms(c), state_timeout_ms(s));
+	unsigned int ms = flow_timeout_ms(&flow->fsm);
 
 	if (time_before(jiffies, flow->last_seen + msecs_to_jiffies(ms)))
 		return false;
-	*reason = (c == SYNFIN_ST_TIME_WAIT || s == SYNFIN_ST_TIME_WAIT) &&
-		  synfin_fsm_reusable(&flow->fsm) ?
-		  SYNFIN_END_TIME_WAIT : SYNFIN_END_IDLE;
+	*reason = synfin_fsm_reusable(&flow->fsm) ? SYNFIN_END_TIME_WAIT :
+						    SYNFIN_END_IDLE;
 	return true;
 }
 
@@ -531,7 +554,7 @@ void synfin_flow_exit(void)
 {
 	cancel_delayed_work_sync(&gc_work);
 	synfin_flow_flush(NULL);
-	/* Wait for kfree_rcu() callbacks before the cache goes away. */
+	/* Wait for flow_free_rcu() before the cache goes away. */
 	rcu_barrier();
 	kvfree(locks);
 	kvfree(buckets);

@@ -245,10 +245,16 @@ static int put_lost(struct sk_buff *skb, struct net *net, int cpu, u64 count)
 	return 0;
 }
 
+struct flow_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
 static int put_flow(const struct synfin_flow_info *fi, void *arg)
 {
-	struct netlink_callback *cb = arg;
-	struct sk_buff *skb = cb->skb;
+	struct flow_dump *fd = arg;
+	struct netlink_callback *cb = fd->cb;
+	struct sk_buff *skb = fd->skb;
 	int alen = addr_len(fi->family);
 	struct nlattr *nest;
 	void *hdr;
@@ -288,10 +294,11 @@ static int put_flow(const struct synfin_flow_info *fi, void *arg)
 
 static int synfin_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct flow_dump fd = { .skb = skb, .cb = cb };
 	int err;
 
 	err = synfin_flow_walk(sock_net(skb->sk), &cb->args[0], &cb->args[1],
-			       put_flow, cb);
+			       put_flow, &fd);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;	/* full: continue in the next part */
 	return err ? err : skb->len;

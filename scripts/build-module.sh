@@ -1,0 +1,15 @@
+#!/bin/bash
+# Build synfin.ko for kernel release $1 into build/$1/synfin.ko, in a tree
+# of its own so that several kernels' objects do not collide.
+set -euo pipefail
+kver=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+kdir=/usr/src/linux-headers-$kver
+[ -d "$kdir" ] || { echo "build-module: no headers in $kdir" >&2; exit 1; }
+dst=$top/build/$kver
+mkdir -p "$dst/module/uapi/linux"
+cp "$top/Kbuild" "$dst/"
+cp "$top"/module/*.[ch] "$dst/module/"
+cp "$top/module/uapi/linux/synfin.h" "$dst/module/uapi/linux/"
+make -s -C "$kdir" M="$dst" W=1 modules 2>&1 | grep -v "Skipping BTF" || true
+[ -f "$dst/synfin.ko" ] || { echo "build-module: $kver: no synfin.ko" >&2; exit 1; }

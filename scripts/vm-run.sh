@@ -1,0 +1,52 @@
+#!/bin/bash
+# Boot kernel release $1 under QEMU (TCG) with this machine's root as the
+# guest's read-only root, and run guest script $2 (a path on this machine)
+# as the guest's init, via tests/vm/guest-init.sh. $3 is a directory the
+# guest can write (mounted at /mnt). The console goes to $3/console.log.
+# Exit status: the script's, or 1 on panic, oops, WARN or timeout.
+set -euo pipefail
+kver=$1 script=$2 outdir=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+timeout_s=${SYNFIN_VM_TIMEOUT:-900}
+smp=${SYNFIN_VM_SMP:-2}
+
+mkdir -p "$top/build" "$outdir"
+initrd="$top/build/initramfs-$kver.cpio.gz"
+if [ ! -s "$initrd" ] || [ "$initrd" -ot "$top/scripts/mkinitramfs.sh" ]; then
+	"$top/scripts/mkinitramfs.sh" "$kver" "$initrd"
+fi
+rm -f "$outdir/rc" "$outdir/console.log"
+
+accel="-accel tcg -cpu max"
+if [ "${SYNFIN_VM_KVM:-0}" = 1 ]; then accel="-accel kvm -cpu host"; fi
+
+set +e
+# shellcheck disable=SC2086
+timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel \
+	-smp "$smp" -m 1536 -nographic -no-reboot -nodefaults \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script" \
+	-serial "file:$outdir/console.log" \
+	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
+	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+	-fsdev "local,id=out,path=$outdir,security_model=none" \
+	-device virtio-9p-pci,fsdev=out,mount_tag=out \
+	-device virtio-rng-pci > "$outdir/qemu.log" 2>&1
+qrc=$?
+set -e
+
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "vm-run: $kver: timed out after ${timeout_s}s" >&2
+	rc=1
+elif grep -qE 'Kernel panic|BUG:|Oops|WARNING:|Call Trace:|UBSAN:|KASAN:' "$outdir/console.log"; then
+	echo "vm-run: $kver: kernel reported a problem:" >&2
+	grep -nE -A20 'Kernel panic|BUG:|Oops|WARNING:|UBSAN:|KASAN:' "$outdir/console.log" | head -60 >&2
+	rc=1
+elif [ -f "$outdir/rc" ]; then
+	rc=$(cat "$outdir/rc")
+else
+	echo "vm-run: $kver: guest ended without a result (qemu exit $qrc)" >&2
+	tail -30 "$outdir/console.log" >&2
+	rc=1
+fi
+exit "$rc"

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/* synfin reader: decoding and printing events. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+
+#include "synfin.h"
+#include "fsm.h"
+
+const char *sf_state_name(unsigned int state)
+{
+	return synfin_state_name(state);
+}
+
+static const enum mnl_attr_data_type ev_types[SYNFIN_E_MAX + 1] = {
+	[SYNFIN_E_TYPE] = MNL_TYPE_U8,
+	[SYNFIN_E_TS_NS] = MNL_TYPE_U64,
+	[SYNFIN_E_CPU] = MNL_TYPE_U32,
+	[SYNFIN_E_NETNS] = MNL_TYPE_U32,
+	[SYNFIN_E_CONN] = MNL_TYPE_U64,
+	[SYNFIN_E_INDEX] = MNL_TYPE_U32,
+	[SYNFIN_E_FAMILY] = MNL_TYPE_U8,
+	[SYNFIN_E_SADDR] = MNL_TYPE_BINARY,
+	[SYNFIN_E_DADDR] = MNL_TYPE_BINARY,
+	[SYNFIN_E_SPORT] = MNL_TYPE_U16,
+	[SYNFIN_E_DPORT] = MNL_TYPE_U16,
+	[SYNFIN_E_FROM] = MNL_TYPE_U8,
+	[SYNFIN_E_FLAGS] = MNL_TYPE_U8,
+	[SYNFIN_E_SEQ] = MNL_TYPE_U32,
+	[SYNFIN_E_ACK] = MNL_TYPE_U32,
+	[SYNFIN_E_WIN] = MNL_TYPE_U16,
+	[SYNFIN_E_LEN] = MNL_TYPE_U32,
+	[SYNFIN_E_CLIENT_STATE] = MNL_TYPE_U8,
+	[SYNFIN_E_SERVER_STATE] = MNL_TYPE_U8,
+	[SYNFIN_E_TRANS] = MNL_TYPE_NESTED,
+	[SYNFIN_E_ISN_KNOWN] = MNL_TYPE_U8,
+	[SYNFIN_E_CLIENT_ISN] = MNL_TYPE_U32,
+	[SYNFIN_E_SERVER_ISN] = MNL_TYPE_U32,
+	[SYNFIN_E_REASON] = MNL_TYPE_U8,
+	[SYNFIN_E_LOST] = MNL_TYPE_U64,
+	[SYNFIN_E_FIRST_NS] = MNL_TYPE_U64,
+	[SYNFIN_E_LAST_NS] = MNL_TYPE_U64,
+};
+
+static void get_addr(const struct nlattr *a, uint8_t *dst)
+{
+	uint16_t len = mnl_attr_get_payload_len(a);
+
+	memset(dst, 0, 16);
+	if (len == 4 || len == 16)
+		memcpy(dst, mnl_attr_get_payload(a), len);
+}
+
+static void parse_trans(const struct nlattr *nest, struct sf_event *ev)
+{
+	struct sf_trans t = { 0 };
+	const struct nlattr *a;
+
+	if (ev->ntrans >= SF_MAX_TRANS)
+		return;
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+			continue;
+		switch (mnl_attr_get_type(a)) {
+		case SYNFIN_T_WHO:
+			t.who = mnl_attr_get_u8(a);
+			break;
+		case SYNFIN_T_FROM:
+			t.from = mnl_attr_get_u8(a);
+			break;
+		case SYNFIN_T_TO:
+			t.to = mnl_attr_get_u8(a);
+			break;
+		}
+	}
+	ev->trans[ev->ntrans++] = t;
+}
+
+/* Decode the attributes shared by events and flows. */
+static int parse_attrs(const struct nlattr *nest, struct sf_event *ev,
+		       struct sf_flow *fl)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		unsigned int type = mnl_attr_get_type(a);
+
+		if (type > SYNFIN_E_MAX || !ev_types[type])
+			continue;	/* newer kernel: ignore what we don't know */
+		if (mnl_attr_validate(a, ev_types[type]) < 0)
+			return -EINVAL;
+		switch (type) {
+		case SYNFIN_E_TYPE: ev->type = mnl_attr_get_u8(a); break;
+		case SYNFIN_E_TS_NS: ev->ts_ns = mnl_attr_get_u64(a); break;
+		case SYNFIN_E_CPU: ev->cpu = mnl_attr_get_u32(a); break;
+		case SYNFIN_E_NETNS: ev->netns = mnl_attr_get_u32(a); break;
+		case SYNFIN_E_CONN: ev->conn = mnl_attr_get_u64(a); break;
+		case SYNFIN_E_INDEX: ev->index = mnl_attr_get_u32(a); break;
+		case SYNFIN_E_FAMILY: ev->family = mnl_attr_get_u8(a); break;
+		case SYNFIN_E_SADDR: get_addr(a, ev->saddr); break;
+		case SYNFIN_E_DADDR: get_addr(a, ev->daddr); break;
+		case SYNFIN_E_SPORT: ev->sport = mnl_attr_get_u16(a); break;
+		case SYNFIN_E_DPORT: ev->dport = mnl_attr_get_u16(a); break;
+		case SYNFIN_E_FROM: ev->from = mnl_attr_get_u8(a); break;
+		case SYNFIN_E_FLAGS: ev->flags = mnl_attr_get_u8(a); break;
+		case SYNFIN_E_SEQ: ev->seq = mnl_attr_get_u32(a); break;
+		case SYNFIN_E_ACK: ev->ack = mnl_attr_get_u32(a); break;
+		case SYNFIN_E_WIN: ev->win = mnl_attr_get_u16(a); break;
+		case SYNFIN_E_LEN: ev->len = mnl_attr_get_u32(a); break;
+		case SYNFIN_E_CLIENT_STATE:
+			ev->state[SYNFIN_CLIENT] = mnl_attr_get_u8(a);
+			break;
+		case SYNFIN_E_SERVER_STATE:
+			ev->state[SYNFIN_SERVER] = mnl_attr_get_u8(a);
+			break;
+		case SYNFIN_E_TRANS: parse_trans(a, ev); break;
+		case SYNFIN_E_ISN_KNOWN: ev->isn_known = mnl_attr_get_u8(a); break;
+		case SYNFIN_E_CLIENT_ISN:
+			ev->isn[SYNFIN_CLIENT] = mnl_attr_get_u32(a);
+			break;
+		case SYNFIN_E_SERVER_ISN:
+			ev->isn[SYNFIN_SERVER] = mnl_attr_get_u32(a);
+			break;
+		case SYNFIN_E_REASON: ev->reason = mnl_attr_get_u8(a); break;
+		case SYNFIN_E_LOST: ev->lost = mnl_attr_get_u64(a); break;
+		case SYNFIN_E_FIRST_NS:
+			if (fl)
+				fl->first_ns = mnl_attr_get_u64(a);
+			break;
+		case SYNFIN_E_LAST_NS:
+			if (fl)
+				fl->last_ns = mnl_attr_get_u64(a);
+			break;
+		}
+	}
+	return 0;
+}
+
+int sf_event_parse(const struct nlattr *nest, struct sf_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (parse_attrs(nest, ev, NULL))
+		return -EINVAL;
+	if (ev->type < SYNFIN_EV_SEGMENT || ev->type > SYNFIN_EV_LOST)
+		return -EINVAL;
+	if (ev->type != SYNFIN_EV_LOST &&
+	    ev->family != AF_INET && ev->family != AF_INET6)
+		return -EINVAL;
+	return 0;
+}
+
+int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl)
+{
+	struct sf_event ev = { 0 };
+
+	memset(fl, 0, sizeof(*fl));
+	if (parse_attrs(nest, &ev, fl))
+		return -EINVAL;
+	if (ev.family != AF_INET && ev.family != AF_INET6)
+		return -EINVAL;
+	fl->conn = ev.conn;
+	fl->family = ev.family;
+	memcpy(fl->caddr, ev.saddr, 16);
+	memcpy(fl->saddr, ev.daddr, 16);
+	fl->cport = ev.sport;
+	fl->sport = ev.dport;
+	fl->state[0] = ev.state[0];
+	fl->state[1] = ev.state[1];
+	fl->events = ev.index;
+	return 0;
+}
+
+void sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
+{
+	if (!inet_ntop(family == AF_INET ? AF_INET : AF_INET6, addr, buf,
+		       (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+static const char *const flag_names[8] = {
+	"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"
+};
+
+static const char *side_name(unsigned int side)
+{
+	return side == SYNFIN_CLIENT ? "client" : "server";
+}
+
+static const char *type_name(unsigned int type)
+{
+	switch (type) {
+	case SYNFIN_EV_SEGMENT: return "segment";
+	case SYNFIN_EV_TIMEOUT: return "timeout";
+	default: return "lost";
+	}
+}
+
+static const char *reason_name(unsigned int reason)
+{
+	switch (reason) {
+	case SYNFIN_END_TIME_WAIT: return "TIME_WAIT expired";
+	case SYNFIN_END_IDLE: return "idle timeout";
+	case SYNFIN_END_EVICTED: return "evicted (max_flows)";
+	case SYNFIN_END_REUSED: return "4-tuple reused by a new SYN";
+	default: return "ended";
+	}
+}
+
+bool sf_rel_seq(const struct sf_event *ev, uint32_t *rel)
+{
+	uint8_t bit = ev->from == SYNFIN_CLIENT ? SYNFIN_ISN_CLIENT :
+						  SYNFIN_ISN_SERVER;
+
+	if (ev->type != SYNFIN_EV_SEGMENT || !(ev->isn_known & bit))
+		return false;
+	*rel = ev->seq - ev->isn[ev->from];
+	return true;
+}
+
+bool sf_rel_ack(const struct sf_event *ev, uint32_t *rel)
+{
+	unsigned int peer = !ev->from;
+	uint8_t bit = peer == SYNFIN_CLIENT ? SYNFIN_ISN_CLIENT :
+					      SYNFIN_ISN_SERVER;
+
+	if (ev->type != SYNFIN_EV_SEGMENT || !(ev->flags & SYNFIN_TCP_ACK) ||
+	    !(ev->isn_known & bit))
+		return false;
+	*rel = ev->ack - ev->isn[peer];
+	return true;
+}
+
+void sf_event_json(FILE *out, const struct sf_event *ev)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	bool seg = ev->type == SYNFIN_EV_SEGMENT;
+	bool lost = ev->type == SYNFIN_EV_LOST;
+	uint32_t rel;
+	unsigned int i;
+	bool first = true;
+
+	fprintf(out, "{\"type\":\"%s\",\"ts_ns\":%llu,\"cpu\":%u,\"netns\":%u",
+		type_name(ev->type), (unsigned long long)ev->ts_ns, ev->cpu,
+		ev->netns);
+	if (lost) {
+		fprintf(out, ",\"conn\":null,\"index\":null,\"family\":null,"
+			"\"src\":null,\"sport\":null,\"dst\":null,\"dport\":null,"
+			"\"from\":null,\"flags\":[],\"seq\":null,\"ack\":null,"
+			"\"rel_seq\":null,\"rel_ack\":null,\"win\":null,"
+			"\"len\":null,\"client_state\":null,"
+			"\"server_state\":null,\"transitions\":[],");
+		if (ev->lost)
+			fprintf(out, "\"count\":%llu}\n",
+				(unsigned long long)ev->lost);
+		else
+			fprintf(out, "\"count\":null}\n");
+		return;
+	}
+	sf_addr_str(ev->family, ev->saddr, src, sizeof(src));
+	sf_addr_str(ev->family, ev->daddr, dst, sizeof(dst));
+	fprintf(out, ",\"conn\":%llu,\"index\":%u,\"family\":\"%s\","
+		"\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,",
+		(unsigned long long)ev->conn, ev->index,
+		ev->family == AF_INET ? "ipv4" : "ipv6", src, ev->sport, dst,
+		ev->dport);
+	if (seg)
+		fprintf(out, "\"from\":\"%s\",", side_name(ev->from));
+	else
+		fprintf(out, "\"from\":null,");
+	fprintf(out, "\"flags\":[");
+	for (i = 0; i < 8; i++) {
+		if (ev->flags & (1u << i)) {
+			fprintf(out, "%s\"%s\"", first ? "" : ",",
+				flag_names[i]);
+			first = false;
+		}
+	}
+	fprintf(out, "],");
+	if (seg)
+		fprintf(out, "\"seq\":%u,\"ack\":%u,", ev->seq, ev->ack);
+	else
+		fprintf(out, "\"seq\":null,\"ack\":null,");
+	if (sf_rel_seq(ev, &rel))
+		fprintf(out, "\"rel_seq\":%u,", rel);
+	else
+		fprintf(out, "\"rel_seq\":null,");
+	if (sf_rel_ack(ev, &rel))
+		fprintf(out, "\"rel_ack\":%u,", rel);
+	else
+		fprintf(out, "\"rel_ack\":null,");
+	if (seg)
+		fprintf(out, "\"win\":%u,\"len\":%u,", ev->win, ev->len);
+	else
+		fprintf(out, "\"win\":null,\"len\":null,");
+	fprintf(out, "\"client_state\":\"%s\",\"server_state\":\"%s\","
+		"\"transitions\":[",
+		sf_state_name(ev->state[SYNFIN_CLIENT]),
+		sf_state_name(ev->state[SYNFIN_SERVER]));
+	for (i = 0; i < ev->ntrans; i++)
+		fprintf(out, "%s{\"who\":\"%s\",\"from\":\"%s\",\"to\":\"%s\"}",
+			i ? "," : "", side_name(ev->trans[i].who),
+			sf_state_name(ev->trans[i].from),
+			sf_state_name(ev->trans[i].to));
+	fprintf(out, "]}\n");
+}
+
+/* Wall-clock time of a CLOCK_MONOTONIC timestamp from this kernel. */
+static void format_time(uint64_t ts_ns, char *buf, size_t len)
+{
+	struct timespec mono, real;
+	int64_t offset;
+	uint64_t wall;
+	time_t secs;
+	struct tm tm;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	offset = ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL +
+		 (real.tv_nsec - mono.tv_nsec);
+	wall = ts_ns + (uint64_t)offset;
+	secs = (time_t)(wall / 1000000000ULL);
+	localtime_r(&secs, &tm);
+	snprintf(buf, len, "%02d:%02d:%02d.%06llu", tm.tm_hour, tm.tm_min,
+		 tm.tm_sec, (unsigned long long)(wall % 1000000000ULL) / 1000);
+}
+
+static void flags_str(uint8_t flags, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	/* SYN, FIN, RST first: they are what the timeline is about. */
+	static const unsigned int order[8] = { 1, 0, 2, 4, 3, 5, 6, 7 };
+
+	for (i = 0; i < 8 && n + 5 < len; i++) {
+		if (flags & (1u << order[i]))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? "," : "",
+					      flag_names[order[i]]);
+	}
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
+void sf_event_text(FILE *out, const struct sf_event *ev)
+{
+	char when[32], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	char fl[48], seq[16] = "-", ack[16] = "-";
+	uint32_t rel;
+	unsigned int i;
+
+	format_time(ev->ts_ns, when, sizeof(when));
+	if (ev->type == SYNFIN_EV_LOST) {
+		if (ev->lost)
+			fprintf(out, "%s  LOST %llu events on cpu %u\n", when,
+				(unsigned long long)ev->lost, ev->cpu);
+		else
+			fprintf(out, "%s  LOST events: receive buffer overflow\n",
+				when);
+		return;
+	}
+	sf_addr_str(ev->family, ev->saddr, src, sizeof(src));
+	sf_addr_str(ev->family, ev->daddr, dst, sizeof(dst));
+	if (ev->type == SYNFIN_EV_TIMEOUT) {
+		fprintf(out, "%s  #%-5llu      %s\n", when,
+			(unsigned long long)ev->conn, reason_name(ev->reason));
+	} else {
+		flags_str(ev->flags, fl, sizeof(fl));
+		if (sf_rel_seq(ev, &rel))
+			snprintf(seq, sizeof(seq), "%u", rel);
+		else
+			snprintf(seq, sizeof(seq), "%u*", ev->seq);
+		if (sf_rel_ack(ev, &rel))
+			snprintf(ack, sizeof(ack), "%u", rel);
+		else if (ev->flags & SYNFIN_TCP_ACK)
+			snprintf(ack, sizeof(ack), "%u*", ev->ack);
+		fprintf(out, "%s  #%-5llu %s %s%s%s:%u > %s%s%s:%u  %-11s seq=%-6s ack=%-6s len=%u",
+			when, (unsigned long long)ev->conn,
+			ev->from == SYNFIN_CLIENT ? "C>S" : "S>C",
+			ev->family == AF_INET6 ? "[" : "", src,
+			ev->family == AF_INET6 ? "]" : "", ev->sport,
+			ev->family == AF_INET6 ? "[" : "", dst,
+			ev->family == AF_INET6 ? "]" : "", ev->dport,
+			fl, seq, ack, ev->len);
+		fputc('\n', out);
+	}
+	for (i = 0; i < ev->ntrans; i++)
+		fprintf(out, "%32s%s %s -> %s\n", "",
+			side_name(ev->trans[i].who),
+			sf_state_name(ev->trans[i].from),
+			sf_state_name(ev->trans[i].to));
+}

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * synfin: read TCP handshake/teardown events from the synfin module.
+ *
+ *   synfin [watch] [--json]   live timeline (default)
+ *   synfin stats [--json]     counters, whole module and per CPU
+ *   synfin flows [--json]     connections tracked now, both states
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <arpa/inet.h>
+
+#include "synfin.h"
+
+static bool opt_json;
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: synfin [watch] [--json]\n"
+		"       synfin stats [--json]\n"
+		"       synfin flows [--json]\n"
+		"       synfin --help | --version\n"
+		"\n"
+		"  watch   print TCP handshakes and teardowns as they happen,\n"
+		"          one line per event and a summary per connection\n"
+		"  stats   module counters, in total and per CPU\n"
+		"  flows   connections tracked now, with both endpoints' states\n"
+		"\n"
+		"  --json  one JSON object per line\n"
+		"\n"
+		"Needs the synfin module loaded and CAP_NET_ADMIN in the\n"
+		"network namespace's user namespace. Shows that namespace only.\n"
+		"\n"
+		"exit status: 0 ok, 1 error, 2 usage, 3 module not loaded or\n"
+		"unloaded, 4 permission denied\n");
+}
+
+static int report_nl_error(const char *what, int err)
+{
+	if (err == -ENOENT) {
+		fprintf(stderr, "synfin: the synfin module is not loaded (no generic netlink family \"%s\")\n",
+			SYNFIN_GENL_NAME);
+		return SF_EXIT_NOMODULE;
+	}
+	if (err == -EPERM || err == -EACCES) {
+		fprintf(stderr, "synfin: %s: permission denied: needs CAP_NET_ADMIN in this network namespace's user namespace\n",
+			what);
+		return SF_EXIT_PERM;
+	}
+	fprintf(stderr, "synfin: %s: %s\n", what, strerror(-err));
+	return SF_EXIT_ERROR;
+}
+
+static int open_resolved(struct sf_nl **out)
+{
+	struct sf_nl *nl = sf_nl_open();
+	int err;
+
+	if (!nl) {
+		fprintf(stderr, "synfin: cannot open a generic netlink socket: %s\n",
+			strerror(errno));
+		return SF_EXIT_ERROR;
+	}
+	err = sf_nl_resolve(nl);
+	if (err) {
+		sf_nl_close(nl);
+		return report_nl_error("resolving the synfin family", err);
+	}
+	*out = nl;
+	return 0;
+}
+
+/* ---- watch ---- */
+
+struct watch_ctx {
+	uint64_t events;
+	uint64_t bad;
+};
+
+static void emit(const struct sf_event *ev)
+{
+	if (opt_json) {
+		sf_event_json(stdout, ev);
+	} else {
+		sf_event_text(stdout, ev);
+		sf_conn_event(stdout, ev);
+	}
+}
+
+static int events_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct watch_ctx *ctx = arg;
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct sf_event ev;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*g)) ||
+	    g->cmd != SYNFIN_CMD_EVENTS)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		if (mnl_attr_get_type(a) != SYNFIN_A_EVENT)
+			continue;
+		if (sf_event_parse(a, &ev)) {
+			ctx->bad++;
+			continue;
+		}
+		ctx->events++;
+		emit(&ev);
+	}
+	return MNL_CB_OK;
+}
+
+static void report_overflow(void)
+{
+	struct sf_event ev = { .type = SYNFIN_EV_LOST };
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ev.ts_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	fprintf(stderr, "synfin: receive buffer overflow (ENOBUFS): events were lost; the module counts them as nl_send_failed\n");
+	emit(&ev);
+}
+
+/* Read everything queued; returns 1 if the module went away. */
+static int drain_socket(struct sf_nl *nl, struct watch_ctx *ctx)
+{
+	bool gone = false;
+	int err;
+
+	for (;;) {
+		err = sf_nl_recv(nl, events_cb, ctx, &gone);
+		if (gone)
+			return 1;
+		if (err == -EAGAIN)
+			return 0;
+		if (err == -ENOBUFS) {
+			report_overflow();
+			continue;
+		}
+		if (err && err != -EINTR) {
+			fprintf(stderr, "synfin: receiving events: %s\n",
+				strerror(-err));
+			return -1;
+		}
+	}
+}
+
+static int cmd_watch(void)
+{
+	struct watch_ctx ctx = { 0 };
+	struct pollfd pfd[2];
+	struct sf_nl *nl;
+	sigset_t mask;
+	int sfd, err, rc = SF_EXIT_OK;
+
+	err = open_resolved(&nl);
+	if (err)
+		return err;
+	err = sf_nl_subscribe(nl);
+	if (err) {
+		sf_nl_close(nl);
+		return report_nl_error("joining the synfin events group", err);
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, "synfin: signalfd: %s\n", strerror(errno));
+		sf_nl_close(nl);
+		return SF_EXIT_ERROR;
+	}
+	if (!opt_json)
+		fprintf(stderr, "synfin: watching TCP handshakes and teardowns; Ctrl-C to stop\n");
+
+	pfd[0] = (struct pollfd){ .fd = sf_nl_fd(nl), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "synfin: poll: %s\n", strerror(errno));
+			rc = SF_EXIT_ERROR;
+			break;
+		}
+		if (pfd[0].revents) {
+			err = drain_socket(nl, &ctx);
+			fflush(stdout);
+			if (err > 0) {
+				fprintf(stderr, "synfin: the synfin module was unloaded\n");
+				rc = SF_EXIT_NOMODULE;
+				break;
+			}
+			if (err < 0) {
+				rc = SF_EXIT_ERROR;
+				break;
+			}
+		}
+		if (pfd[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) < 0)
+				si.ssi_signo = 0;
+			/* Print what is pending, then stop. */
+			drain_socket(nl, &ctx);
+			break;
+		}
+	}
+	fflush(stdout);
+	if (ctx.bad)
+		fprintf(stderr, "synfin: %llu malformed events skipped\n",
+			(unsigned long long)ctx.bad);
+	close(sfd);
+	sf_nl_close(nl);
+	sf_conn_free_all();
+	return rc;
+}
+
+/* ---- stats ---- */
+
+static const struct {
+	int attr;
+	const char *name;
+} stat_names[] = {
+	{ SYNFIN_S_SEGMENTS, "segments" },
+	{ SYNFIN_S_MALFORMED, "malformed" },
+	{ SYNFIN_S_EVENTS_WRITTEN, "events_written" },
+	{ SYNFIN_S_EVENTS_DROPPED, "events_dropped" },
+	{ SYNFIN_S_EVENTS_SENT, "events_sent" },
+	{ SYNFIN_S_EVENTS_UNHEARD, "events_unheard" },
+	{ SYNFIN_S_NL_SEND_FAILED, "nl_send_failed" },
+	{ SYNFIN_S_FLOWS_ACTIVE, "flows_active" },
+	{ SYNFIN_S_FLOWS_CREATED, "flows_created" },
+	{ SYNFIN_S_FLOWS_EVICTED, "flows_evicted" },
+	{ SYNFIN_S_FLOWS_TIMED_OUT, "flows_timed_out" },
+	{ SYNFIN_S_FLOWS_UNTRACKED, "flows_untracked" },
+};
+#define N_STATS (sizeof(stat_names) / sizeof(stat_names[0]))
+
+struct stat_row {
+	bool have[N_STATS];
+	uint64_t v[N_STATS];
+	int cpu;
+};
+
+static void parse_stats(const struct nlattr *nest, struct stat_row *row)
+{
+	const struct nlattr *a;
+	size_t i;
+
+	memset(row, 0, sizeof(*row));
+	row->cpu = -1;
+	mnl_attr_for_each_nested(a, nest) {
+		int type = mnl_attr_get_type(a);
+
+		if (type == SYNFIN_S_CPU &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+			row->cpu = (int)mnl_attr_get_u32(a);
+		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			continue;
+		for (i = 0; i < N_STATS; i++) {
+			if (stat_names[i].attr == type) {
+				row->have[i] = true;
+				row->v[i] = mnl_attr_get_u64(a);
+			}
+		}
+	}
+}
+
+static void print_row_json(const struct stat_row *row)
+{
+	bool first = true;
+	size_t i;
+
+	fputc('{', stdout);
+	if (row->cpu >= 0) {
+		printf("\"cpu\":%d", row->cpu);
+		first = false;
+	}
+	for (i = 0; i < N_STATS; i++) {
+		if (!row->have[i])
+			continue;
+		printf("%s\"%s\":%llu", first ? "" : ",", stat_names[i].name,
+		       (unsigned long long)row->v[i]);
+		first = false;
+	}
+	fputc('}', stdout);
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *a;
+	struct stat_row row;
+	int *ncpu = arg;
+	size_t i;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		int type = mnl_attr_get_type(a);
+
+		if (type != SYNFIN_A_STATS && type != SYNFIN_A_STATS_CPU)
+			continue;
+		parse_stats(a, &row);
+		if (opt_json) {
+			if (type == SYNFIN_A_STATS) {
+				printf("{\"total\":");
+				print_row_json(&row);
+				printf(",\"cpus\":[");
+			} else {
+				printf("%s", (*ncpu)++ ? "," : "");
+				print_row_json(&row);
+			}
+			continue;
+		}
+		if (type == SYNFIN_A_STATS) {
+			printf("synfin statistics (all CPUs)\n");
+			for (i = 0; i < N_STATS; i++)
+				if (row.have[i])
+					printf("  %-16s %llu\n",
+					       stat_names[i].name,
+					       (unsigned long long)row.v[i]);
+			printf("\nper CPU:\n  %-4s", "cpu");
+			for (i = 0; i < N_STATS; i++)
+				if (stat_names[i].attr != SYNFIN_S_FLOWS_ACTIVE)
+					printf(" %15s", stat_names[i].name);
+			printf("\n");
+		} else {
+			printf("  %-4d", row.cpu);
+			for (i = 0; i < N_STATS; i++)
+				if (stat_names[i].attr != SYNFIN_S_FLOWS_ACTIVE)
+					printf(" %15llu",
+					       (unsigned long long)row.v[i]);
+			printf("\n");
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int cmd_stats(void)
+{
+	struct sf_nl *nl;
+	int ncpu = 0, err;
+
+	err = open_resolved(&nl);
+	if (err)
+		return err;
+	err = sf_nl_request(nl, SYNFIN_CMD_GET_STATS, false, stats_cb, &ncpu);
+	sf_nl_close(nl);
+	if (err)
+		return report_nl_error("reading statistics", err);
+	if (opt_json)
+		printf("]}\n");
+	return SF_EXIT_OK;
+}
+
+/* ---- flows ---- */
+
+static int flows_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN];
+	struct timespec now;
+	const struct nlattr *a;
+	struct sf_flow fl;
+	uint64_t now_ns;
+	int *count = arg;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	now_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != SYNFIN_A_FLOW ||
+		    sf_flow_parse(a, &fl))
+			continue;
+		sf_addr_str(fl.family, fl.caddr, ca, sizeof(ca));
+		sf_addr_str(fl.family, fl.saddr, sa, sizeof(sa));
+		if (opt_json) {
+			printf("{\"conn\":%llu,\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"client_state\":\"%s\",\"server_state\":\"%s\",\"events\":%u,\"age_ns\":%llu,\"idle_ns\":%llu}\n",
+			       (unsigned long long)fl.conn,
+			       fl.family == AF_INET ? "ipv4" : "ipv6", ca,
+			       fl.cport, sa, fl.sport,
+			       sf_state_name(fl.state[0]),
+			       sf_state_name(fl.state[1]), fl.events,
+			       (unsigned long long)(now_ns - fl.first_ns),
+			       (unsigned long long)(now_ns > fl.last_ns ?
+						    now_ns - fl.last_ns : 0));
+		} else {
+			char c[64], s[64];
+
+			snprintf(c, sizeof(c), fl.family == AF_INET6 ?
+				 "[%s]:%u" : "%s:%u", ca, fl.cport);
+			snprintf(s, sizeof(s), fl.family == AF_INET6 ?
+				 "[%s]:%u" : "%s:%u", sa, fl.sport);
+			if (!*count)
+				printf("%-8s %-30s %-30s %-12s %-12s %9s %9s\n",
+				       "conn", "client", "server", "client",
+				       "server", "age_s", "idle_s");
+			printf("%-8llu %-30s %-30s %-12s %-12s %9.1f %9.1f\n",
+			       (unsigned long long)fl.conn, c, s,
+			       sf_state_name(fl.state[0]),
+			       sf_state_name(fl.state[1]),
+			       (double)(now_ns - fl.first_ns) / 1e9,
+			       (double)(now_ns > fl.last_ns ?
+					now_ns - fl.last_ns : 0) / 1e9);
+		}
+		(*count)++;
+	}
+	return MNL_CB_OK;
+}
+
+static int cmd_flows(void)
+{
+	struct sf_nl *nl;
+	int count = 0, err;
+
+	err = open_resolved(&nl);
+	if (err)
+		return err;
+	err = sf_nl_request(nl, SYNFIN_CMD_GET_FLOWS, true, flows_cb, &count);
+	sf_nl_close(nl);
+	if (err)
+		return report_nl_error("dumping flows", err);
+	if (!opt_json && !count)
+		printf("no flows tracked in this network namespace\n");
+	return SF_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "watch";
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opt_json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return SF_EXIT_OK;
+		case 'V':
+			printf("synfin %s\n", SF_VERSION);
+			return SF_EXIT_OK;
+		default:
+			usage(stderr);
+			return SF_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		cmd = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "synfin: unexpected argument '%s'\n",
+			argv[optind]);
+		return SF_EXIT_USAGE;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (!strcmp(cmd, "watch"))
+		return cmd_watch();
+	if (!strcmp(cmd, "stats"))
+		return cmd_stats();
+	if (!strcmp(cmd, "flows"))
+		return cmd_flows();
+	fprintf(stderr, "synfin: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return SF_EXIT_USAGE;
+}
