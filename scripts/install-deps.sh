@@ -1,0 +1,32 @@
+#!/bin/bash
+# Install what building and testing synfin needs, on Debian 12, as root.
+# Does nothing when everything is already there.
+set -euo pipefail
+
+pkgs=(
+	build-essential pkg-config kmod cpio xz-utils gzip bc flex bison libelf-dev
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
+	qemu-system-x86 busybox-static
+	libmnl-dev libcmocka-dev
+	sparse perl python3
+	tcpdump socat iproute2 util-linux procps
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing+=("$p")
+	fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing ${missing[*]}; run as root to install" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
