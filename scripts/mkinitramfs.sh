@@ -33,13 +33,19 @@ mount -t devtmpfs dev /dev
 for m in $(cat /modules.list); do
 	insmod /lib/modules/$m || echo "synfin-vm: insmod $m failed"
 done
-script=
+script= top=
 for arg in $(cat /proc/cmdline); do
-	case "$arg" in synfin.script=*) script=${arg#synfin.script=} ;; esac
+	case "$arg" in
+	synfin.script=*) script=${arg#synfin.script=} ;;
+	synfin.top=*) top=${arg#synfin.top=} ;;
+	esac
 done
 opts=trans=virtio,version=9p2000.L,msize=262144
 mount -t 9p -o ro,$opts hostroot /newroot || { echo "synfin-vm: no root"; poweroff -f; }
 for d in tmp run var/tmp; do mount -t tmpfs tmpfs /newroot/$d; done
+# The repository has a share of its own: it may live under /tmp.
+mkdir -p "/newroot$top" 2>/dev/null
+mount -t 9p -o ro,$opts repo "/newroot$top" || echo "synfin-vm: no repo share"
 mount -t 9p -o $opts out /newroot/mnt || echo "synfin-vm: no output share"
 mount --move /proc /newroot/proc
 mount --move /sys /newroot/sys

@@ -13,6 +13,7 @@ smp=${SYNFIN_VM_SMP:-2}
 mkdir -p "$top/build" "$outdir"
 initrd="$top/build/initramfs-$kver.cpio.gz"
 if [ ! -s "$initrd" ] || [ "$initrd" -ot "$top/scripts/mkinitramfs.sh" ]; then
+	rm -f "$initrd"
 	"$top/scripts/mkinitramfs.sh" "$kver" "$initrd"
 fi
 rm -f "$outdir/rc" "$outdir/console.log"
@@ -25,10 +26,12 @@ set +e
 timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel \
 	-smp "$smp" -m 1536 -nographic -no-reboot -nodefaults \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script" \
+	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.top=$top synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script" \
 	-serial "file:$outdir/console.log" \
 	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+	-fsdev "local,id=repo,path=$top,security_model=none,readonly=on,multidevs=remap" \
+	-device virtio-9p-pci,fsdev=repo,mount_tag=repo \
 	-fsdev "local,id=out,path=$outdir,security_model=none" \
 	-device virtio-9p-pci,fsdev=out,mount_tag=out \
 	-device virtio-rng-pci > "$outdir/qemu.log" 2>&1

@@ -1,0 +1,19 @@
+#!/bin/bash
+# Build the module for each kernel release given and run the VM suite on
+# each. Output per kernel in build/vm/<release>/.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ $# -gt 0 ] || { echo "vm-tests: no kernels given" >&2; exit 1; }
+rc=0
+for kver in "$@"; do
+	echo "== $kver: building the module"
+	"$top/scripts/build-module.sh" "$kver" || { rc=1; continue; }
+	out=$top/build/vm/$kver
+	rm -rf "$out"
+	echo "== $kver: VM suite"
+	"$top/scripts/vm-run.sh" "$kver" "$top/tests/vm/suite.sh" "$out"
+	krc=$?
+	sed 's/^/  /' "$out/test.log" 2>/dev/null
+	if [ $krc = 0 ]; then echo "== $kver: success"; else echo "== $kver: FAILED"; rc=1; fi
+done
+exit $rc

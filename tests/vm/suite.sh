@@ -1,0 +1,203 @@
+#!/bin/bash
+# The VM test suite, run inside the guest by tests/vm/guest-init.sh as
+# its only job. Real module, real kernel, real traffic. Results and
+# artefacts go to /mnt (the host's build/vm/<kernel>/).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+SYNFIN=$top/userspace/synfin
+KO=$top/build/$(uname -r)/synfin.ko
+PY=/usr/bin/python3
+OUT=/mnt
+pass=0 fail=0
+
+ok() { echo "PASS: $1"; pass=$((pass + 1)); }
+ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else ko "$name"; fi; }
+
+# Background helpers, stopped in reverse order at the end of each test.
+pids=()
+bg() { "$@" & pids+=($!); }
+stop_all() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	pids=()
+}
+
+# Start tcpdump and wait until it is capturing.
+capture() { # name netns iface filter...
+	local name=$1 ns=$2 dev=$3; shift 3
+	local run=()
+	[ -n "$ns" ] && run=(ip netns exec "$ns")
+	"${run[@]}" tcpdump -Z root -U --immediate-mode -n -i "$dev" -w "$OUT/$name.pcap" "$@" 2> "$OUT/$name.tcpdump.log" &
+	pids+=($!)
+	for _ in $(seq 100); do
+		grep -q "listening on" "$OUT/$name.tcpdump.log" && return 0
+		sleep 0.05
+	done
+	echo "tcpdump did not start"; cat "$OUT/$name.tcpdump.log"
+	return 1
+}
+
+reader() { # name netns: synfin watch --json into $OUT/name.json
+	local name=$1 ns=$2
+	local run=()
+	[ -n "$ns" ] && run=(ip netns exec "$ns")
+	"${run[@]}" "$SYNFIN" watch --json > "$OUT/$name.json" 2> "$OUT/$name.err" &
+	pids+=($!)
+}
+
+# Wait until FILE has at least N lines (default 1), up to 10 s.
+wait_lines() {
+	local file=$1 n=${2:-1}
+	for _ in $(seq 200); do
+		[ -f "$file" ] && [ "$(wc -l < "$file")" -ge "$n" ] && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for $file"
+	return 1
+}
+
+server() { # netns host port: serve in the background, return when listening
+	local run=() log=/tmp/server-$3.log
+	[ -n "$1" ] && run=(ip netns exec "$1")
+	"${run[@]}" $PY "$here/traffic.py" server "$2" "$3" > "$log" &
+	pids+=($!)
+	wait_lines "$log"
+}
+
+client() { # netns host port mode
+	local run=()
+	[ -n "$1" ] && run=(ip netns exec "$1")
+	"${run[@]}" $PY "$here/traffic.py" client "$2" "$3" "$4"
+}
+
+# Wait for TIME_WAIT (time_wait_ms below) to end every connection.
+settle() { sleep 2; }
+
+echo "== synfin VM suite on $(uname -r), $(nproc) CPUs"
+insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 || { echo "FAIL: insmod"; echo "0 passed, 1 failed"; exit 1; }
+ok "insmod $(basename "$KO")"
+modprobe veth
+
+# ---- loopback, IPv4 and IPv6 ----
+for fam in 4 6; do
+	if [ $fam = 4 ]; then host=127.0.0.1; else host=::1; fi
+	port=900$fam
+	name=lo$fam
+	capture $name "" lo "tcp port $port"
+	reader $name ""
+	server "" $host $port
+	sleep 0.7
+	client "" $host $port client-close || ko "$name: client-close traffic"
+	client "" $host $port server-close || ko "$name: server-close traffic"
+	settle
+	stop_all
+	check "loopback IPv$fam: timeline matches tcpdump" \
+		$PY "$here/check.py" "$OUT/$name.json" "$OUT/$name.pcap" $port client-close server-close
+done
+
+# ---- refused connection (RST), loopback ----
+capture refused "" lo "tcp port 9009"
+reader refused ""
+sleep 0.5
+client "" 127.0.0.1 9009 refused || ko "refused: traffic"
+client "" ::1 9009 refused || ko "refused: traffic (IPv6)"
+sleep 0.5
+stop_all
+check "refused connections: RST closes both sides, matches tcpdump" \
+	$PY "$here/check.py" "$OUT/refused.json" "$OUT/refused.pcap" 9009 refused refused
+
+# ---- veth between two namespaces; readers in each and in init ----
+ip netns add sfa && ip netns add sfb
+ip link add va type veth peer name vb
+ip link set va netns sfa && ip link set vb netns sfb
+ip -n sfa addr add 192.0.2.1/24 dev va && ip -n sfb addr add 192.0.2.2/24 dev vb
+for ns in sfa sfb; do ip -n $ns link set lo up; done
+ip -n sfa link set va up && ip -n sfb link set vb up
+capture veth-a sfa va "tcp port 9100"
+capture veth-b sfb vb "tcp port 9100"
+reader veth-a sfa
+reader veth-b sfb
+reader veth-init ""
+server sfb 192.0.2.2 9100
+sleep 0.7
+client sfa 192.0.2.2 9100 client-close || ko "veth: client-close traffic"
+client sfa 192.0.2.2 9100 server-close || ko "veth: server-close traffic"
+settle
+stop_all
+check "veth, client namespace: timeline matches tcpdump" \
+	$PY "$here/check.py" "$OUT/veth-a.json" "$OUT/veth-a.pcap" 9100 client-close server-close
+check "veth, server namespace: timeline matches tcpdump" \
+	$PY "$here/check.py" "$OUT/veth-b.json" "$OUT/veth-b.pcap" 9100 client-close server-close
+check "veth: a reader in another namespace sees none of it" \
+	bash -c "! grep -q '\"dport\":9100\|\"sport\":9100' '$OUT/veth-init.json'"
+check "veth: netns field is the reader's namespace" \
+	bash -c "[ \"\$(grep -o '\"netns\":[0-9]*' '$OUT/veth-b.json' | sort -u)\" = \"\\\"netns\\\":\$(ip netns exec sfb stat -L -c %i /proc/self/ns/net)\" ]"
+
+# ---- privileges ----
+denied() { # expect exit 4 and a clear message
+	local out rc
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	[ $rc = 4 ] && grep -q "permission denied" <<< "$out" || {
+		echo "rc=$rc: $out"
+		return 1
+	}
+}
+nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
+check "unprivileged watch is refused" denied "${nobody[@]}" "$SYNFIN" watch
+check "unprivileged stats is refused" denied "${nobody[@]}" "$SYNFIN" stats
+check "unprivileged flows is refused" denied "${nobody[@]}" "$SYNFIN" flows
+check "user namespace without CAP_NET_ADMIN over the netns is refused" \
+	denied unshare --user --map-root-user "$SYNFIN" watch
+check "user namespace owning its netns may watch it" \
+	unshare --user --map-root-user --net "$SYNFIN" stats
+check "unprivileged raw netlink requests get EPERM" \
+	"${nobody[@]}" $PY "$here/nlprobe.py" --denied
+check "malformed netlink requests get clear errors" $PY "$here/nlprobe.py"
+
+# ---- stats and flows ----
+check "flows lists a live connection with both states" bash -c "
+	$PY -c '
+import socket, time
+s = socket.socket(); s.bind((\"127.0.0.1\", 9300)); s.listen()
+c = socket.create_connection((\"127.0.0.1\", 9300)); a, _ = s.accept()
+import subprocess
+out = subprocess.run([\"$SYNFIN\", \"flows\", \"--json\"], capture_output=True, text=True).stdout
+print(out)
+assert any(\"\\\"sport\\\":9300\" in l and \"\\\"client_state\\\":\\\"ESTABLISHED\\\"\" in l and \"\\\"server_state\\\":\\\"ESTABLISHED\\\"\" in l for l in out.splitlines())
+'"
+sleep 0.3
+"$SYNFIN" stats --json > "$OUT/stats.json"
+cat "$OUT/stats.json"
+check "stats: written = sent + unheard + send failures, nothing dropped" $PY -c "
+import json
+t = json.load(open('$OUT/stats.json'))['total']
+assert t['events_written'] == t['events_sent'] + t['events_unheard'] + t['nl_send_failed'], t
+assert t['events_dropped'] == 0 and t['nl_send_failed'] == 0 and t['malformed'] == 0, t
+assert t['segments'] > 0 and t['flows_created'] > 0, t
+"
+
+# ---- rmmod with a reader attached and traffic flowing ----
+"$SYNFIN" watch --json > "$OUT/rmmod.json" 2> "$OUT/rmmod.err" &
+rpid=$!
+server "" 127.0.0.1 9400
+$PY "$here/traffic.py" loop 127.0.0.1 9400 8 > "$OUT/rmmod-traffic.log" 2>&1 &
+lpid=$!
+check "the reader receives events while traffic flows" wait_lines "$OUT/rmmod.json" 50 ||
+	"$SYNFIN" stats
+check "rmmod with a reader attached and traffic flowing" rmmod synfin
+timeout 5 tail --pid=$rpid -f /dev/null
+wait $rpid
+rrc=$?
+check "the reader says the module was unloaded and exits 3" \
+	bash -c "[ $rrc = 3 ] && grep -q unloaded '$OUT/rmmod.err'"
+wait $lpid
+stop_all
+check "module reloads after rmmod" insmod "$KO"
+check "rmmod again" rmmod synfin
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

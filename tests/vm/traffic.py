@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""Real TCP traffic for the VM tests.
+
+  traffic.py server HOST PORT        serve until killed
+  traffic.py client HOST PORT MODE   one connection; MODE: client-close,
+                                     server-close, refused
+  traffic.py loop HOST PORT SECONDS  client-close connections for SECONDS
+
+The client tells the server who closes first: "C" (client) or "S" (server).
+"""
+import socket
+import sys
+import threading
+import time
+
+
+def family(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def read_line(sock):
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(100)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def read_eof(sock):
+    while sock.recv(4096):
+        pass
+
+
+def handle(conn):
+    with conn:
+        mode = read_line(conn)
+        conn.sendall(b"hello from the server\n")
+        if mode.startswith(b"S"):
+            return  # server closes first
+        read_eof(conn)  # wait for the client's FIN, then close
+
+
+def server(host, port):
+    srv = socket.socket(family(host), socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((host, port))
+    srv.listen(128)
+    print("listening", flush=True)
+    while True:
+        conn, _ = srv.accept()
+        threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+
+def client(host, port, mode):
+    sock = socket.socket(family(host), socket.SOCK_STREAM)
+    sock.settimeout(10)
+    try:
+        sock.connect((host, port))
+    except ConnectionRefusedError:
+        sock.close()
+        if mode == "refused":
+            return 0
+        print("connection refused", file=sys.stderr)
+        return 1
+    if mode == "refused":
+        print("connection unexpectedly accepted", file=sys.stderr)
+        return 1
+    sock.sendall(b"C\n" if mode == "client-close" else b"S\n")
+    read_line(sock)
+    if mode == "server-close":
+        read_eof(sock)
+    sock.close()
+    return 0
+
+
+def loop(host, port, seconds):
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        try:
+            client(host, port, "client-close")
+            n += 1
+        except OSError:
+            time.sleep(0.01)
+    print(f"{n} connections", flush=True)
+    return 0
+
+
+def main():
+    cmd, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if cmd == "server":
+        server(host, port)
+    elif cmd == "client":
+        return client(host, port, sys.argv[4])
+    elif cmd == "loop":
+        return loop(host, port, float(sys.argv[4]))
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
