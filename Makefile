@@ -5,7 +5,6 @@
 #   make demo                 boot a VM, trace real connections, print the timeline
 #   make check                every test: units, then both kernels in QEMU
 KDIR ?= /lib/modules/$(shell uname -r)/build
-KVERS ?= $(shell scripts/kernels.sh)
 
 .PHONY: all module reader clean deps demo check unit vmtest style sparse
 

@@ -519,7 +519,7 @@ int synfin_flow_init(void)
 
 	/* About four flows per bucket when the table is full. */
 	nbuckets = roundup_pow_of_two(max(synfin_max_flows / 4, 64U));
-	nlocks = min(nbuckets, (unsigned int)SYNFIN_LOCKS_MAX);
+	nlocks = min_t(unsigned int, nbuckets, SYNFIN_LOCKS_MAX);
 
 	flow_cache = KMEM_CACHE(synfin_flow, 0);
 	if (!flow_cache)

@@ -81,6 +81,7 @@ void synfin_ring_commit(void)
 
 u32 synfin_ring_tail(struct synfin_ring *ring)
 {
+	/* Pairs with the release in synfin_ring_commit(): records are whole. */
 	return smp_load_acquire(&ring->tail);
 }
 
@@ -91,5 +92,6 @@ struct synfin_rec *synfin_ring_slot(struct synfin_ring *ring, u32 pos)
 
 void synfin_ring_release(struct synfin_ring *ring, u32 pos)
 {
+	/* Pairs with the acquire in synfin_ring_reserve(): slot is free. */
 	smp_store_release(&ring->head, pos + 1);
 }

@@ -1,9 +1,14 @@
 #!/bin/bash
-# Build the module for each kernel release given and run the VM suite on
-# each. Output per kernel in build/vm/<release>/.
+# Build the module for each kernel release given (default: all installed)
+# and run the VM suite on each. Output per kernel in build/vm/<release>/.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -gt 0 ] || { echo "vm-tests: no kernels given" >&2; exit 1; }
+if [ $# = 0 ]; then
+	# Default: every installed kernel, which must include 6.1 and 6.12.
+	set -- $("$top/scripts/kernels.sh")
+	case " $* " in *" 6.1."*) ;; *) echo "vm-tests: no 6.1 kernel with headers" >&2; exit 1 ;; esac
+	case " $* " in *" 6.12."*) ;; *) echo "vm-tests: no 6.12 kernel with headers" >&2; exit 1 ;; esac
+fi
 rc=0
 for kver in "$@"; do
 	echo "== $kver: building the module"

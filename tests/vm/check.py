@@ -4,7 +4,7 @@
   check.py JSON PCAP PORT KIND [KIND...]
 
 The connections to PORT in JSON, in order, must be of the given KINDs
-(client-close, server-close, refused). For each: the event index runs
+(client-close, four-way, server-close, refused). For each: the event index runs
 0,1,2,... with no gap, the handshake numbers are right (Ack = Seq + 1),
 both sides went through the expected states and ended CLOSED, and the
 number of SYN, FIN and RST segments equals what tcpdump captured for that
@@ -21,6 +21,10 @@ SYN, FIN, RST, ACK = 0x02, 0x01, 0x04, 0x10
 EXPECT = {
     "client-close": (
         "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 (FIN_WAIT_2 )?TIME_WAIT CLOSED",
+        "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED",
+    ),
+    "four-way": (
+        "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED",
         "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED",
     ),
     "server-close": (

@@ -91,11 +91,12 @@ for fam in 4 6; do
 	server "" $host $port
 	sleep 0.7
 	client "" $host $port client-close || ko "$name: client-close traffic"
+	client "" $host $port four-way || ko "$name: four-way traffic"
 	client "" $host $port server-close || ko "$name: server-close traffic"
 	settle
 	stop_all
 	check "loopback IPv$fam: timeline matches tcpdump" \
-		$PY "$here/check.py" "$OUT/$name.json" "$OUT/$name.pcap" $port client-close server-close
+		$PY "$here/check.py" "$OUT/$name.json" "$OUT/$name.pcap" $port client-close four-way server-close
 done
 
 # ---- refused connection (RST), loopback ----

@@ -3,10 +3,12 @@
 
   traffic.py server HOST PORT        serve until killed
   traffic.py client HOST PORT MODE   one connection; MODE: client-close,
-                                     server-close, refused
+                                     four-way, server-close, refused
   traffic.py loop HOST PORT SECONDS  client-close connections for SECONDS
 
-The client tells the server who closes first: "C" (client) or "S" (server).
+The client tells the server who closes first: "C" (client), "W" (client,
+and the server waits before its FIN so that its ACK goes alone: the
+four-segment close) or "S" (server).
 """
 import socket
 import sys
@@ -40,6 +42,8 @@ def handle(conn):
         if mode.startswith(b"S"):
             return  # server closes first
         read_eof(conn)  # wait for the client's FIN, then close
+        if mode.startswith(b"W"):
+            time.sleep(0.2)
 
 
 def server(host, port):
@@ -67,7 +71,7 @@ def client(host, port, mode):
     if mode == "refused":
         print("connection unexpectedly accepted", file=sys.stderr)
         return 1
-    sock.sendall(b"C\n" if mode == "client-close" else b"S\n")
+    sock.sendall({"client-close": b"C\n", "four-way": b"W\n"}.get(mode, b"S\n"))
     read_line(sock)
     if mode == "server-close":
         read_eof(sock)

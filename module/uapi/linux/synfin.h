@@ -72,6 +72,7 @@ enum synfin_cmd {
 	SYNFIN_CMD_GET_FLOWS,	/* dump: one SYNFIN_A_FLOW per message */
 	__SYNFIN_CMD_MAX,
 };
+
 #define SYNFIN_CMD_MAX (__SYNFIN_CMD_MAX - 1)
 
 /* Top-level attributes. Requests carry none: the kernel rejects any. */
@@ -84,6 +85,7 @@ enum synfin_attr {
 	SYNFIN_A_STATS_CPU,	/* nest: SYNFIN_S_*, one per possible CPU */
 	__SYNFIN_A_MAX,
 };
+
 #define SYNFIN_A_MAX (__SYNFIN_A_MAX - 1)
 
 /* Event and flow attributes. Addresses are in network byte order. */
@@ -119,6 +121,7 @@ enum synfin_event_attr {
 	SYNFIN_E_LAST_NS,	/* u64, flows: last segment seen */
 	__SYNFIN_E_MAX,
 };
+
 #define SYNFIN_E_MAX (__SYNFIN_E_MAX - 1)
 
 /* One state transition caused by an event. */
@@ -129,6 +132,7 @@ enum synfin_trans_attr {
 	SYNFIN_T_TO,		/* u8: enum synfin_state */
 	__SYNFIN_T_MAX,
 };
+
 #define SYNFIN_T_MAX (__SYNFIN_T_MAX - 1)
 
 /* Counters, all u64. Per-CPU nests carry SYNFIN_S_CPU and no FLOWS_ACTIVE. */
@@ -150,6 +154,7 @@ enum synfin_stat_attr {
 	SYNFIN_S_FLOWS_UNTRACKED,	/* new flows refused: table full */
 	__SYNFIN_S_MAX,
 };
+
 #define SYNFIN_S_MAX (__SYNFIN_S_MAX - 1)
 
 #endif /* _UAPI_LINUX_SYNFIN_H */

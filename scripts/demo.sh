@@ -1,0 +1,20 @@
+#!/bin/bash
+# make demo: boot a QEMU VM on the newest installed Debian kernel (or
+# $KVER), load synfin, make real connections and print the timeline.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=${KVER:-$("$top/scripts/kernels.sh" | awk '{ print $NF }')}
+[ -n "$kver" ] || { echo "demo: no kernel with headers installed" >&2; exit 1; }
+out=$top/build/demo
+rm -rf "$out"
+echo "demo: building synfin.ko for $kver and booting it in QEMU (TCG)..." >&2
+"$top/scripts/build-module.sh" "$kver"
+"$top/scripts/vm-run.sh" "$kver" "$top/tests/vm/demo.sh" "$out" || {
+	cat "$out/test.log" >&2 2>/dev/null
+	exit 1
+}
+echo "== synfin watch, kernel $kver: a normal connection, a refused one, an IPv6 one"
+cat "$out/timeline.txt"
+echo
+echo "== synfin stats"
+cat "$out/stats.txt"

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Kernel style gates: checkpatch.pl --strict on the module sources, and a
+# W=1 + sparse (C=2) build against every installed kernel's headers.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+tools=$top/build/tools
+src=/usr/src/linux-source-6.12.tar.xz
+
+if [ ! -x "$tools/scripts/checkpatch.pl" ]; then
+	mkdir -p "$tools"
+	tar -xJf "$src" -C "$tools" --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+fi
+
+echo "== checkpatch --strict"
+"$tools/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+	--ignore FILE_PATH_CHANGES -f "$top"/module/*.[ch] \
+	"$top/module/uapi/linux/synfin.h"
+
+rc=0
+for kver in $("$top/scripts/kernels.sh"); do
+	echo "== W=1 and sparse against $kver"
+	dst=$top/build/style-$kver
+	rm -rf "$dst" && mkdir -p "$dst/module/uapi/linux"
+	cp "$top/Kbuild" "$dst/" && cp "$top"/module/*.[ch] "$dst/module/"
+	cp "$top/module/uapi/linux/synfin.h" "$dst/module/uapi/linux/"
+	log=$(make -C "/usr/src/linux-headers-$kver" M="$dst" W=1 C=2 modules 2>&1) || rc=1
+	warn=$(grep -E 'warning|error' <<< "$log" | grep -v 'Skipping BTF' || true)
+	if [ -n "$warn" ]; then
+		echo "$warn"
+		rc=1
+	fi
+done
+[ $rc = 0 ] && echo "style: clean"
+exit $rc
