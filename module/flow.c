@@ -5,8 +5,8 @@
  * insertion and removal take a striped bucket lock; the state machine of
  * each flow runs under the flow's own lock. The table holds at most
  * max_flows flows: when it is full, a flow that is not carrying an open
- * connection is evicted from the new flow's bucket, or the new flow is
- * not tracked; both are counted. A periodic worker ends idle flows.
+ * connection is evicted from the new flow's bucket or the few after it,
+ * or the new flow is not tracked; both are counted. A periodic worker ends idle flows.
  */
 #include <linux/atomic.h>
 #include <linux/jhash.h>
@@ -44,6 +44,7 @@ struct synfin_flow {
 
 #define SYNFIN_LOCKS_MAX	1024
 #define SYNFIN_GC_BATCH		64
+#define SYNFIN_EVICT_RANGE	8	/* buckets looked at to make room */
 
 static struct kmem_cache *flow_cache;
 static struct hlist_head *buckets;
@@ -248,8 +249,8 @@ static int evict_rank(const struct synfin_fsm *f)
 	return 0;
 }
 
-/* Bucket @b's lock held: evict its least valuable flow, if any. */
-static bool flow_evict(unsigned int b)
+/* Bucket @b's lock held: its least valuable flow, if any may go. */
+static struct synfin_flow *evict_candidate(unsigned int b)
 {
 	struct synfin_flow *flow, *victim = NULL;
 	int best = 0;
@@ -267,9 +268,16 @@ static bool flow_evict(unsigned int b)
 			victim = flow;
 		}
 	}
+	return victim;
+}
+
+/* Bucket @b's lock held: evict its least valuable flow, if it has one. */
+static bool evict_from(unsigned int b)
+{
+	struct synfin_flow *victim = evict_candidate(b);
+
 	if (!victim)
 		return false;
-
 	spin_lock(&victim->lock);
 	flow_end(victim, SYNFIN_END_EVICTED);
 	flow_unlink(victim);
@@ -277,6 +285,34 @@ static bool flow_evict(unsigned int b)
 	flow_free(victim);
 	synfin_stat_inc(flows_evicted);
 	return true;
+}
+
+/*
+ * Bucket @b's lock held: evict one flow that carries no open connection
+ * from @b or the next buckets. Their locks are only tried, never waited
+ * for, so two CPUs evicting at once cannot deadlock.
+ */
+static bool flow_evict(unsigned int b)
+{
+	unsigned int range = min_t(unsigned int, SYNFIN_EVICT_RANGE,
+				   bucket_mask + 1);
+	unsigned int i;
+
+	for (i = 0; i < range; i++) {
+		unsigned int vb = (b + i) & bucket_mask;
+		spinlock_t *lock = bucket_lock(vb);
+		bool done = false;
+
+		if (lock == bucket_lock(b)) {
+			done = evict_from(vb);
+		} else if (spin_trylock(lock)) {
+			done = evict_from(vb);
+			spin_unlock(lock);
+		}
+		if (done)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -518,7 +554,7 @@ int synfin_flow_init(void)
 	unsigned int nbuckets, nlocks, i;
 
 	/* About four flows per bucket when the table is full. */
-	nbuckets = roundup_pow_of_two(max(synfin_max_flows / 4, 64U));
+	nbuckets = roundup_pow_of_two(max(synfin_max_flows / 4, 1U));
 	nlocks = min_t(unsigned int, nbuckets, SYNFIN_LOCKS_MAX);
 
 	flow_cache = KMEM_CACHE(synfin_flow, 0);

@@ -10,6 +10,7 @@ if [ $# = 0 ]; then
 	case " $* " in *" 6.12."*) ;; *) echo "vm-tests: no 6.12 kernel with headers" >&2; exit 1 ;; esac
 fi
 rc=0
+rm -rf "$top/build/vm"
 for kver in "$@"; do
 	echo "== $kver: building the module"
 	"$top/scripts/build-module.sh" "$kver" || { rc=1; continue; }
@@ -21,4 +22,15 @@ for kver in "$@"; do
 	sed 's/^/  /' "$out/test.log" 2>/dev/null
 	if [ $krc = 0 ]; then echo "== $kver: success"; else echo "== $kver: FAILED"; rc=1; fi
 done
+# One closing line over every kernel, for people and for CI.
+passed=0 failed=0
+for log in "$top"/build/vm/*/test.log; do
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+	[ -n "$line" ] || { failed=$((failed + 1)); continue; }
+	passed=$((passed + ${line%% *}))
+	f=${line#*, }
+	failed=$((failed + ${f%% *}))
+done
+echo "vm: $passed passed, $failed failed"
+[ $failed = 0 ] || rc=1
 exit $rc

@@ -243,9 +243,13 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 	unsigned int i;
 	bool first = true;
 
-	fprintf(out, "{\"type\":\"%s\",\"ts_ns\":%llu,\"cpu\":%u,\"netns\":%u",
-		type_name(ev->type), (unsigned long long)ev->ts_ns, ev->cpu,
-		ev->netns);
+	fprintf(out, "{\"type\":\"%s\",\"ts_ns\":%llu,", type_name(ev->type),
+		(unsigned long long)ev->ts_ns);
+	if (ev->cpu_unknown)
+		fprintf(out, "\"cpu\":null,");
+	else
+		fprintf(out, "\"cpu\":%u,", ev->cpu);
+	fprintf(out, "\"netns\":%u", ev->netns);
 	if (lost) {
 		fprintf(out, ",\"conn\":null,\"index\":null,\"family\":null,"
 			"\"src\":null,\"sport\":null,\"dst\":null,\"dport\":null,"

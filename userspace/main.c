@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "synfin.h"
 
 static bool opt_json;
+static int opt_rcvbuf = 16 << 20;
 
 static void usage(FILE *out)
 {
@@ -37,7 +39,8 @@ static void usage(FILE *out)
 		"  stats   module counters, in total and per CPU\n"
 		"  flows   connections tracked now, with both endpoints' states\n"
 		"\n"
-		"  --json  one JSON object per line\n"
+		"  --json          one JSON object per line\n"
+		"  --rcvbuf BYTES  socket receive buffer for watch (default 16 MiB)\n"
 		"\n"
 		"Needs the synfin module loaded and CAP_NET_ADMIN in the\n"
 		"network namespace's user namespace. Shows that namespace only.\n"
@@ -123,9 +126,13 @@ static int events_cb(const struct nlmsghdr *nlh, void *arg)
 
 static void report_overflow(void)
 {
-	struct sf_event ev = { .type = SYNFIN_EV_LOST };
+	struct sf_event ev = { .type = SYNFIN_EV_LOST, .cpu_unknown = true };
 	struct timespec now;
+	struct stat st;
 
+	/* Our own network namespace: the one whose events were lost. */
+	if (!stat("/proc/self/ns/net", &st))
+		ev.netns = (uint32_t)st.st_ino;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ev.ts_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	fprintf(stderr, "synfin: receive buffer overflow (ENOBUFS): events were lost; the module counts them as nl_send_failed\n");
@@ -167,7 +174,7 @@ static int cmd_watch(void)
 	err = open_resolved(&nl);
 	if (err)
 		return err;
-	err = sf_nl_subscribe(nl);
+	err = sf_nl_subscribe(nl, opt_rcvbuf);
 	if (err) {
 		sf_nl_close(nl);
 		return report_nl_error("joining the synfin events group", err);
@@ -439,6 +446,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "rcvbuf", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -447,9 +455,21 @@ int main(int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "jhV", opts, NULL)) != -1) {
+		char *end;
+		long v;
+
 		switch (c) {
 		case 'j':
 			opt_json = true;
+			break;
+		case 'r':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v < 1024 || v > (1L << 30)) {
+				fprintf(stderr, "synfin: --rcvbuf wants bytes, 1024 to 1073741824\n");
+				return SF_EXIT_USAGE;
+			}
+			opt_rcvbuf = (int)v;
 			break;
 		case 'h':
 			usage(stdout);

@@ -179,9 +179,10 @@ int sf_nl_resolve(struct sf_nl *nl)
 		       &nl->events_grp);
 }
 
-int sf_nl_subscribe(struct sf_nl *nl)
+int sf_nl_subscribe(struct sf_nl *nl, int rcvbuf)
 {
-	int size = 16 << 20;
+	int size = rcvbuf;
+	int one = 1;
 	int err;
 
 	err = resolve(nl, "nlctrl", "notify", NULL, &nl->ctrl_grp);
@@ -192,6 +193,12 @@ int sf_nl_subscribe(struct sf_nl *nl)
 		       sizeof(size)) < 0)
 		setsockopt(sf_nl_fd(nl), SOL_SOCKET, SO_RCVBUF, &size,
 			   sizeof(size));
+	/*
+	 * Let the module know when our buffer overflows: it then counts the
+	 * batch in nl_send_failed, so the loss is accounted on both sides.
+	 */
+	mnl_socket_setsockopt(nl->sock, NETLINK_BROADCAST_ERROR, &one,
+			      sizeof(one));
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
 				  &nl->events_grp, sizeof(int)) < 0)
 		return -errno;

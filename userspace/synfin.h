@@ -45,7 +45,8 @@ struct sf_event {
 	uint8_t isn_known;
 	uint32_t isn[2];
 	uint8_t reason;
-	uint64_t lost;
+	uint64_t lost;			/* 0 with type LOST: count unknown */
+	bool cpu_unknown;
 	unsigned int ntrans;
 	struct sf_trans trans[SF_MAX_TRANS];
 };
@@ -69,7 +70,7 @@ int sf_nl_fd(const struct sf_nl *nl);
 /* Resolve the family; returns 0, -ENOENT if the module is not loaded. */
 int sf_nl_resolve(struct sf_nl *nl);
 /* Join the event group and the control group (family removal). */
-int sf_nl_subscribe(struct sf_nl *nl);
+int sf_nl_subscribe(struct sf_nl *nl, int rcvbuf);
 typedef int (*sf_msg_cb)(const struct nlmsghdr *nlh, void *arg);
 /* Send a request without attributes and feed replies to @cb. */
 int sf_nl_request(struct sf_nl *nl, uint8_t cmd, bool dump, sf_msg_cb cb,

@@ -181,6 +181,69 @@ assert t['events_dropped'] == 0 and t['nl_send_failed'] == 0 and t['malformed'] 
 assert t['segments'] > 0 and t['flows_created'] > 0, t
 "
 
+# ---- full rings and a full table: exact loss accounting ----
+# Tiny per-CPU rings drained only every second, and a table of 8 flows:
+# a burst of refused connections overflows both.
+rmmod synfin
+insmod "$KO" ring_size=16 drain_delay_ms=1000 max_flows=8 || ko "insmod with tiny ring"
+"$SYNFIN" watch --json > "$OUT/loss.json" 2> "$OUT/loss.err" &
+lossr=$!
+sleep 0.5
+$PY -c "
+import socket
+for i in range(40):
+    try:
+        socket.create_connection(('127.0.0.1', 9500), timeout=2).close()
+    except ConnectionRefusedError:
+        pass
+"
+sleep 2.5
+"$SYNFIN" stats --json > "$OUT/loss-stats.json"
+kill -TERM $lossr; wait $lossr
+check "full ring: lost records count exactly the dropped events" $PY -c "
+import json
+t = json.load(open('$OUT/loss-stats.json'))['total']
+evs = [json.loads(l) for l in open('$OUT/loss.json')]
+lost = sum(e['count'] for e in evs if e['type'] == 'lost')
+got = sum(1 for e in evs if e['type'] != 'lost')
+print('dropped', t['events_dropped'], 'lost reported', lost, 'sent', t['events_sent'], 'received', got)
+assert t['events_dropped'] > 0, t
+assert lost == t['events_dropped'], (lost, t)
+assert got == t['events_sent'] and t['events_written'] == t['events_sent'], (got, t)
+assert t['flows_untracked'] == 0, t
+assert t['events_written'] + t['events_dropped'] == 80, t  # 40 x SYN, RST
+"
+check "full table: flows stay within max_flows, evictions counted" $PY -c "
+import json
+t = json.load(open('$OUT/loss-stats.json'))['total']
+print(t)
+assert t['flows_active'] <= 8 and t['flows_evicted'] >= 32, t
+"
+rmmod synfin
+insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 || ko "insmod again"
+
+# ---- a reader that cannot keep up: ENOBUFS is reported ----
+"$SYNFIN" watch --json --rcvbuf 2048 > "$OUT/enobufs.json" 2> "$OUT/enobufs.err" &
+slow=$!
+sleep 0.5
+kill -STOP $slow
+$PY -c "
+import socket
+for i in range(60):
+    try:
+        socket.create_connection(('127.0.0.1', 9600), timeout=2).close()
+    except ConnectionRefusedError:
+        pass
+"
+sleep 0.5
+kill -CONT $slow
+sleep 0.5
+kill -TERM $slow; wait $slow
+check "receive buffer overflow is reported, never silent" bash -c "
+	grep -q 'ENOBUFS' '$OUT/enobufs.err' &&
+	grep -q '\"type\":\"lost\",.*\"cpu\":null,\"netns\":[1-9].*\"count\":null' '$OUT/enobufs.json' &&
+	\"$SYNFIN\" stats --json | grep -q '\"nl_send_failed\":[1-9]'"
+
 # ---- rmmod with a reader attached and traffic flowing ----
 "$SYNFIN" watch --json > "$OUT/rmmod.json" 2> "$OUT/rmmod.err" &
 rpid=$!
