@@ -14,7 +14,7 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 reader:
-	$(MAKE) -C userspace
+	$(MAKE) -C userspace synfin san
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules

@@ -190,8 +190,8 @@ static int cmd_watch(void)
 		sf_nl_close(nl);
 		return SF_EXIT_ERROR;
 	}
-	if (!opt_json)
-		fprintf(stderr, "synfin: watching TCP handshakes and teardowns; Ctrl-C to stop\n");
+	/* Subscribed: from here on no event is missed. Says so on stderr. */
+	fprintf(stderr, "synfin: watching TCP handshakes and teardowns; Ctrl-C to stop\n");
 
 	pfd[0] = (struct pollfd){ .fd = sf_nl_fd(nl), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };

@@ -5,7 +5,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-SYNFIN=$top/userspace/synfin
+# The reader built with ASan and UBSan: any report fails the test at hand.
+SYNFIN=$top/userspace/synfin-san
+export ASAN_OPTIONS=abort_on_error=0:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 KO=$top/build/$(uname -r)/synfin.ko
 PY=/usr/bin/python3
 OUT=/mnt
@@ -40,12 +42,16 @@ capture() { # name netns iface filter...
 	return 1
 }
 
+# Wait until a reader started with 2> FILE says it is subscribed.
+wait_ready() { wait_lines "$1" && grep -q "watching" "$1"; }
+
 reader() { # name netns: synfin watch --json into $OUT/name.json
 	local name=$1 ns=$2
 	local run=()
 	[ -n "$ns" ] && run=(ip netns exec "$ns")
 	"${run[@]}" "$SYNFIN" watch --json > "$OUT/$name.json" 2> "$OUT/$name.err" &
 	pids+=($!)
+	wait_ready "$OUT/$name.err"
 }
 
 # Wait until FILE has at least N lines (default 1), up to 10 s.
@@ -89,7 +95,6 @@ for fam in 4 6; do
 	capture $name "" lo "tcp port $port"
 	reader $name ""
 	server "" $host $port
-	sleep 0.7
 	client "" $host $port client-close || ko "$name: client-close traffic"
 	client "" $host $port four-way || ko "$name: four-way traffic"
 	client "" $host $port server-close || ko "$name: server-close traffic"
@@ -102,7 +107,6 @@ done
 # ---- refused connection (RST), loopback ----
 capture refused "" lo "tcp port 9009"
 reader refused ""
-sleep 0.5
 client "" 127.0.0.1 9009 refused || ko "refused: traffic"
 client "" ::1 9009 refused || ko "refused: traffic (IPv6)"
 sleep 0.5
@@ -123,7 +127,6 @@ reader veth-a sfa
 reader veth-b sfb
 reader veth-init ""
 server sfb 192.0.2.2 9100
-sleep 0.7
 client sfa 192.0.2.2 9100 client-close || ko "veth: client-close traffic"
 client sfa 192.0.2.2 9100 server-close || ko "veth: server-close traffic"
 settle
@@ -188,7 +191,7 @@ rmmod synfin
 insmod "$KO" ring_size=16 drain_delay_ms=1000 max_flows=8 || ko "insmod with tiny ring"
 "$SYNFIN" watch --json > "$OUT/loss.json" 2> "$OUT/loss.err" &
 lossr=$!
-sleep 0.5
+wait_ready "$OUT/loss.err"
 $PY -c "
 import socket
 for i in range(40):
@@ -200,6 +203,7 @@ for i in range(40):
 sleep 2.5
 "$SYNFIN" stats --json > "$OUT/loss-stats.json"
 kill -TERM $lossr; wait $lossr
+check "SIGTERM: the reader prints what is pending and exits 0" [ $? = 0 ]
 check "full ring: lost records count exactly the dropped events" $PY -c "
 import json
 t = json.load(open('$OUT/loss-stats.json'))['total']
@@ -225,7 +229,7 @@ insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 || ko "insmod again"
 # ---- a reader that cannot keep up: ENOBUFS is reported ----
 "$SYNFIN" watch --json --rcvbuf 2048 > "$OUT/enobufs.json" 2> "$OUT/enobufs.err" &
 slow=$!
-sleep 0.5
+wait_ready "$OUT/enobufs.err"
 kill -STOP $slow
 $PY -c "
 import socket
@@ -247,6 +251,7 @@ check "receive buffer overflow is reported, never silent" bash -c "
 # ---- rmmod with a reader attached and traffic flowing ----
 "$SYNFIN" watch --json > "$OUT/rmmod.json" 2> "$OUT/rmmod.err" &
 rpid=$!
+wait_ready "$OUT/rmmod.err"
 server "" 127.0.0.1 9400
 $PY "$here/traffic.py" loop 127.0.0.1 9400 8 > "$OUT/rmmod-traffic.log" 2>&1 &
 lpid=$!
