@@ -13,6 +13,11 @@
 #include "synfin.h"
 
 #define CONN_BUCKETS 4096
+/*
+ * A connection whose last event was lost never ends here: keep at most
+ * this many, forgetting the oldest of a chain to make room.
+ */
+#define CONN_MAX (CONN_BUCKETS * 64)
 
 struct conn {
 	struct conn *next;
@@ -30,6 +35,7 @@ struct conn {
 };
 
 static struct conn *table[CONN_BUCKETS];
+static unsigned int nconns;
 
 static struct conn **slot(uint64_t id)
 {
@@ -49,6 +55,20 @@ static struct conn *conn_get(const struct sf_event *ev)
 
 	if (c)
 		return c;
+	if (nconns >= CONN_MAX) {
+		struct conn **oldest = &table[ev->conn % CONN_BUCKETS];
+
+		for (pp = oldest; *pp; pp = &(*pp)->next)
+			if ((*pp)->first_ns < (*oldest)->first_ns)
+				oldest = pp;
+		if (*oldest) {
+			c = *oldest;
+			*oldest = c->next;
+			free(c);
+			nconns--;
+		}
+		pp = slot(ev->conn);
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
@@ -62,6 +82,7 @@ static struct conn *conn_get(const struct sf_event *ev)
 	c->first_fin = -1;
 	c->rst_from = -1;
 	*pp = c;
+	nconns++;
 	return c;
 }
 
@@ -186,6 +207,7 @@ void sf_conn_event(FILE *out, const struct sf_event *ev)
 	pp = slot(ev->conn);
 	*pp = c->next;
 	free(c);
+	nconns--;
 }
 
 void sf_conn_free_all(void)
@@ -200,4 +222,5 @@ void sf_conn_free_all(void)
 			free(c);
 		}
 	}
+	nconns = 0;
 }

@@ -84,6 +84,21 @@ static int open_resolved(struct sf_nl **out)
 	return 0;
 }
 
+/* Open, resolve, send one request and feed the replies to @cb. */
+static int one_request(uint8_t cmd, bool dump, sf_msg_cb cb, void *arg,
+		       const char *what)
+{
+	struct sf_nl *nl;
+	int err;
+
+	err = open_resolved(&nl);
+	if (err)
+		return err;
+	err = sf_nl_request(nl, cmd, dump, cb, arg);
+	sf_nl_close(nl);
+	return err ? report_nl_error(what, err) : SF_EXIT_OK;
+}
+
 /* ---- watch ---- */
 
 struct watch_ctx {
@@ -357,19 +372,13 @@ static int stats_cb(const struct nlmsghdr *nlh, void *arg)
 
 static int cmd_stats(void)
 {
-	struct sf_nl *nl;
-	int ncpu = 0, err;
+	int ncpu = 0, rc;
 
-	err = open_resolved(&nl);
-	if (err)
-		return err;
-	err = sf_nl_request(nl, SYNFIN_CMD_GET_STATS, false, stats_cb, &ncpu);
-	sf_nl_close(nl);
-	if (err)
-		return report_nl_error("reading statistics", err);
-	if (opt_json)
+	rc = one_request(SYNFIN_CMD_GET_STATS, false, stats_cb, &ncpu,
+			 "reading statistics");
+	if (!rc && opt_json)
 		printf("]}\n");
-	return SF_EXIT_OK;
+	return rc;
 }
 
 /* ---- flows ---- */
@@ -427,19 +436,13 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 
 static int cmd_flows(void)
 {
-	struct sf_nl *nl;
-	int count = 0, err;
+	int count = 0, rc;
 
-	err = open_resolved(&nl);
-	if (err)
-		return err;
-	err = sf_nl_request(nl, SYNFIN_CMD_GET_FLOWS, true, flows_cb, &count);
-	sf_nl_close(nl);
-	if (err)
-		return report_nl_error("dumping flows", err);
-	if (!opt_json && !count)
+	rc = one_request(SYNFIN_CMD_GET_FLOWS, true, flows_cb, &count,
+			 "dumping flows");
+	if (!rc && !opt_json && !count)
 		printf("no flows tracked in this network namespace\n");
-	return SF_EXIT_OK;
+	return rc;
 }
 
 int main(int argc, char **argv)

@@ -192,14 +192,7 @@ insmod "$KO" ring_size=16 drain_delay_ms=1000 max_flows=8 || ko "insmod with tin
 "$SYNFIN" watch --json > "$OUT/loss.json" 2> "$OUT/loss.err" &
 lossr=$!
 wait_ready "$OUT/loss.err"
-$PY -c "
-import socket
-for i in range(40):
-    try:
-        socket.create_connection(('127.0.0.1', 9500), timeout=2).close()
-    except ConnectionRefusedError:
-        pass
-"
+$PY "$here/traffic.py" burst 127.0.0.1 9500 40 || ko "loss: traffic"
 sleep 2.5
 "$SYNFIN" stats --json > "$OUT/loss-stats.json"
 kill -TERM $lossr; wait $lossr
@@ -231,14 +224,7 @@ insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 || ko "insmod again"
 slow=$!
 wait_ready "$OUT/enobufs.err"
 kill -STOP $slow
-$PY -c "
-import socket
-for i in range(60):
-    try:
-        socket.create_connection(('127.0.0.1', 9600), timeout=2).close()
-    except ConnectionRefusedError:
-        pass
-"
+$PY "$here/traffic.py" burst 127.0.0.1 9600 60 || ko "enobufs: traffic"
 sleep 0.5
 kill -CONT $slow
 sleep 0.5

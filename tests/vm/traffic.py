@@ -5,6 +5,7 @@
   traffic.py client HOST PORT MODE   one connection; MODE: client-close,
                                      four-way, server-close, refused
   traffic.py loop HOST PORT SECONDS  client-close connections for SECONDS
+  traffic.py burst HOST PORT N       N connections to a closed port
 
 The client tells the server who closes first: "C" (client), "W" (client,
 and the server waits before its FIN so that its ACK goes alone: the
@@ -92,12 +93,21 @@ def loop(host, port, seconds):
     return 0
 
 
+def burst(host, port, count):
+    for _ in range(count):
+        if client(host, port, "refused"):
+            return 1
+    return 0
+
+
 def main():
     cmd, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if cmd == "server":
         server(host, port)
     elif cmd == "client":
         return client(host, port, sys.argv[4])
+    elif cmd == "burst":
+        return burst(host, port, int(sys.argv[4]))
     elif cmd == "loop":
         return loop(host, port, float(sys.argv[4]))
     return 2
