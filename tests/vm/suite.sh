@@ -140,6 +140,39 @@ check "veth: a reader in another namespace sees none of it" \
 check "veth: netns field is the reader's namespace" \
 	bash -c "[ \"\$(grep -o '\"netns\":[0-9]*' '$OUT/veth-b.json' | sort -u)\" = \"\\\"netns\\\":\$(ip netns exec sfb stat -L -c %i /proc/self/ns/net)\" ]"
 
+# Delete both namespaces while a connection across them is open and the
+# ended ones still linger in the table: their flows must go with them.
+ip netns exec sfb $PY "$here/traffic.py" server 192.0.2.2 9101 > /tmp/server-9101.log &
+wait_lines /tmp/server-9101.log
+ip netns exec sfa $PY -c "
+import socket, time
+s = socket.create_connection(('192.0.2.2', 9101)); time.sleep(30)" &
+holder=$!
+for _ in $(seq 100); do
+	na=$(ip netns exec sfa "$SYNFIN" flows --json | grep -c '"sport":9101,"client_state":"ESTABLISHED"')
+	nb=$(ip netns exec sfb "$SYNFIN" flows --json | grep -c '"sport":9101,"client_state":"ESTABLISHED"')
+	[ "$na" -ge 1 ] && [ "$nb" -ge 1 ] && break
+	sleep 0.1
+done
+na=$(ip netns exec sfa "$SYNFIN" flows --json | wc -l)
+nb=$(ip netns exec sfb "$SYNFIN" flows --json | wc -l)
+active() { "$SYNFIN" stats --json | grep -o '"flows_active":[0-9]*' | cut -d: -f2; }
+before=$(active)
+ip netns pids sfa | xargs -r kill -KILL
+ip netns pids sfb | xargs -r kill -KILL
+wait $holder 2>/dev/null
+ip netns del sfa && ip netns del sfb
+gone() {
+	[ "$na" -ge 1 ] && [ "$nb" -ge 1 ] || { echo "no live flows: $na, $nb"; return 1; }
+	for _ in $(seq 100); do
+		[ "$(active)" -le $((before - na - nb)) ] && return 0
+		sleep 0.1
+	done
+	echo "flows: $before before, $na in sfa, $nb in sfb, $(active) after"
+	return 1
+}
+check "deleting namespaces with live flows ($na + $nb) frees them" gone
+
 # ---- privileges ----
 denied() { # expect exit 4 and a clear message
 	local out rc
