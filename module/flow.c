@@ -155,6 +155,15 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 			 (SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER);
 	rec->ntrans = res->ntrans;
 	memcpy(rec->trans, res->trans, sizeof(rec->trans));
+	rec->anomalies = res->anomalies;
+	if (synfin_fsm_ended(&flow->fsm)) {
+		/* The last event of a connection says how Zeek would log it. */
+		rec->conn_state = synfin_fsm_conn_state(&flow->fsm);
+		memcpy(rec->history, flow->fsm.history, sizeof(rec->history));
+	} else {
+		rec->conn_state = SYNFIN_CS_NONE;
+		rec->history[0] = '\0';
+	}
 	if (pkt) {
 		rec->saddr = pkt->saddr;
 		rec->daddr = pkt->daddr;
@@ -164,7 +173,7 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 		rec->flags = pkt->seg.flags;
 		rec->seq = pkt->seg.seq;
 		rec->ack = pkt->seg.ack;
-		rec->win = pkt->win;
+		rec->win = pkt->seg.win;
 		rec->len = pkt->seg.len;
 	} else {
 		/* No segment: describe the connection client to server. */

@@ -14,7 +14,6 @@ struct synfin_pkt {
 	union synfin_addr daddr;
 	u16 sport;
 	u16 dport;
-	u16 win;
 	u8 family;
 	struct synfin_seg seg;
 };

@@ -31,6 +31,54 @@ const char *synfin_state_name(unsigned int state)
 	return state < SYNFIN_ST_COUNT ? state_names[state] : "INVALID";
 }
 
+static const char * const anomaly_names[SYNFIN_AN_COUNT] = {
+	"retransmission", "bad_synack_ack", "bad_handshake_ack",
+	"rst_out_of_window", "midstream", "unexpected_syn",
+	"simultaneous_open", "simultaneous_close", "invalid_flags",
+	"new_isn", "half_close",
+};
+
+const char *synfin_anomaly_name(unsigned int bit)
+{
+	return bit < SYNFIN_AN_COUNT ? anomaly_names[bit] : "unknown";
+}
+
+static const char * const conn_state_names[SYNFIN_CS_COUNT] = {
+	[SYNFIN_CS_NONE] = "", [SYNFIN_CS_S0] = "S0", [SYNFIN_CS_S1] = "S1",
+	[SYNFIN_CS_SF] = "SF", [SYNFIN_CS_REJ] = "REJ", [SYNFIN_CS_S2] = "S2",
+	[SYNFIN_CS_S3] = "S3", [SYNFIN_CS_RSTO] = "RSTO",
+	[SYNFIN_CS_RSTR] = "RSTR", [SYNFIN_CS_RSTOS0] = "RSTOS0",
+	[SYNFIN_CS_RSTRH] = "RSTRH", [SYNFIN_CS_SH] = "SH",
+	[SYNFIN_CS_SHR] = "SHR", [SYNFIN_CS_OTH] = "OTH",
+};
+
+const char *synfin_conn_state_name(unsigned int cs)
+{
+	return cs < SYNFIN_CS_COUNT ? conn_state_names[cs] : "";
+}
+
+int synfin_tcp_wscale(const __u8 *opt, unsigned int len)
+{
+	unsigned int i = 0;
+
+	while (i < len) {
+		__u8 kind = opt[i];
+
+		if (kind == 0)			/* end of options */
+			return -1;
+		if (kind == 1) {		/* no-op */
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+			return -1;		/* truncated or bogus length */
+		if (kind == 3 && opt[i + 1] == 3)
+			return opt[i + 2] > 14 ? 14 : opt[i + 2];
+		i += opt[i + 1];
+	}
+	return -1;
+}
+
 /* Sequence space comparison, modulo 2^32. */
 static bool seq_before(__u32 a, __u32 b)
 {
@@ -46,6 +94,29 @@ static __u8 fin_bit(enum synfin_side side)
 {
 	return side == SYNFIN_CLIENT ? SYNFIN_FSM_FIN_CLIENT :
 				       SYNFIN_FSM_FIN_SERVER;
+}
+
+static __u16 nxt_bit(enum synfin_side side)
+{
+	return side == SYNFIN_CLIENT ? SYNFIN_FSM_NXT_CLIENT :
+				       SYNFIN_FSM_NXT_SERVER;
+}
+
+static __u16 ack_bit(enum synfin_side side)
+{
+	return side == SYNFIN_CLIENT ? SYNFIN_FSM_ACK_CLIENT :
+				       SYNFIN_FSM_ACK_SERVER;
+}
+
+static __u16 ws_bit(enum synfin_side side)
+{
+	return side == SYNFIN_CLIENT ? SYNFIN_FSM_WS_CLIENT :
+				       SYNFIN_FSM_WS_SERVER;
+}
+
+static bool synchronized(__u8 st)
+{
+	return st >= SYNFIN_ST_ESTABLISHED;
 }
 
 static void set_state(struct synfin_fsm *f, struct synfin_fsm_result *res,
@@ -106,6 +177,8 @@ enum synfin_side synfin_fsm_init(struct synfin_fsm *f,
 		f->state[SYNFIN_SERVER] = SYNFIN_ST_LISTEN;
 		if (seg->flags & SYNFIN_TCP_ACK)
 			set_isn(f, SYNFIN_CLIENT, seg->ack - 1);
+		/* Zeek marks a connection whose roles it flipped with '^'. */
+		f->history[f->hist_len++] = '^';
 		return SYNFIN_SERVER;
 	}
 	if (seg->flags & SYNFIN_TCP_RST) {
@@ -129,18 +202,32 @@ static void sender_moves(struct synfin_fsm *f, enum synfin_side s,
 
 	if (seg->flags & SYNFIN_TCP_SYN) {
 		bool fresh = st == SYNFIN_ST_CLOSED || st == SYNFIN_ST_LISTEN;
+		bool known = f->flags & isn_bit(s);
+
+		if (!fresh && known && seg->seq == f->isn[s]) {
+			res->anomalies |= SYNFIN_AN_RETRANSMISSION;
+		} else if (!fresh && synchronized(st)) {
+			res->anomalies |= SYNFIN_AN_UNEXPECTED_SYN;
+		} else if (!fresh && known) {
+			/* SYN again with another ISN: a new attempt. */
+			res->anomalies |= SYNFIN_AN_NEW_ISN;
+			set_isn(f, s, seg->seq);
+		}
 
 		if (!(seg->flags & SYNFIN_TCP_ACK)) {
 			if (fresh) {
 				set_isn(f, s, seg->seq);
 				set_state(f, res, s, SYNFIN_ST_SYN_SENT);
 				/* Crossed SYNs: ours met the peer's. */
-				if (f->state[r] == SYNFIN_ST_SYN_SENT)
+				if (f->state[r] == SYNFIN_ST_SYN_SENT) {
 					set_state(f, res, s,
 						  SYNFIN_ST_SYN_RCVD);
+					res->anomalies |=
+						SYNFIN_AN_SIMULTANEOUS_OPEN;
+				}
 			}
 		} else if (fresh || st == SYNFIN_ST_SYN_SENT) {
-			if (fresh || !(f->flags & isn_bit(s)))
+			if (fresh || !known)
 				set_isn(f, s, seg->seq);
 			set_state(f, res, s, SYNFIN_ST_SYN_RCVD);
 		}
@@ -151,6 +238,8 @@ static void sender_moves(struct synfin_fsm *f, enum synfin_side s,
 		__u32 end = seg->seq + seg->len + 1 +
 			    !!(seg->flags & SYNFIN_TCP_SYN);
 
+		if ((f->flags & fin_bit(s)) && end == f->fin_end[s])
+			res->anomalies |= SYNFIN_AN_RETRANSMISSION;
 		if (!(f->flags & fin_bit(s)) || seq_before(f->fin_end[s], end))
 			f->fin_end[s] = end;
 		f->flags |= fin_bit(s);
@@ -166,10 +255,12 @@ static void sender_moves(struct synfin_fsm *f, enum synfin_side s,
 			 * A FIN that does not acknowledge the peer's FIN was
 			 * sent before that FIN arrived: a simultaneous close.
 			 */
-			if (acks_fin(f, r, seg))
+			if (acks_fin(f, r, seg)) {
 				set_state(f, res, s, SYNFIN_ST_LAST_ACK);
-			else
+			} else {
 				set_state(f, res, s, SYNFIN_ST_CLOSING);
+				res->anomalies |= SYNFIN_AN_SIMULTANEOUS_CLOSE;
+			}
 			break;
 		default:
 			break;	/* retransmitted FIN */
@@ -189,11 +280,18 @@ static void receiver_moves(struct synfin_fsm *f, enum synfin_side r,
 	case SYNFIN_ST_SYN_SENT:
 		if (syn && acks_syn(f, r, seg, true))
 			st = SYNFIN_ST_ESTABLISHED;
+		else if (syn && (seg->flags & SYNFIN_TCP_ACK) &&
+			 (f->flags & isn_bit(r)))
+			res->anomalies |= SYNFIN_AN_BAD_SYNACK_ACK;
 		else if (syn && !(seg->flags & SYNFIN_TCP_ACK) &&
 			 f->state[s] == SYNFIN_ST_SYN_RCVD)
 			st = SYNFIN_ST_SYN_RCVD;	/* crossed SYNs */
 		break;
 	case SYNFIN_ST_SYN_RCVD:
+		/* The handshake's last ACK must be for exactly ISN + 1. */
+		if ((seg->flags & SYNFIN_TCP_ACK) && (f->flags & isn_bit(r)) &&
+		    !acks_syn(f, r, seg, true))
+			res->anomalies |= SYNFIN_AN_BAD_HANDSHAKE_ACK;
 		if (acks_syn(f, r, seg, false))
 			st = SYNFIN_ST_ESTABLISHED;
 		break;
@@ -232,24 +330,247 @@ static void receiver_moves(struct synfin_fsm *f, enum synfin_side r,
 	set_state(f, res, r, st);
 }
 
+/* RFC 9293 3.10.7: may a reset from @s be obeyed? */
+static bool rst_acceptable(const struct synfin_fsm *f, enum synfin_side s,
+			   const struct synfin_seg *seg)
+{
+	enum synfin_side r = !s;
+	__u32 expect, wnd;
+
+	if (f->state[r] == SYNFIN_ST_SYN_SENT && (f->flags & isn_bit(r)))
+		/* A reset to a SYN must acknowledge that SYN. */
+		return (seg->flags & SYNFIN_TCP_ACK) &&
+		       seg->ack == f->isn[r] + 1;
+	if (!(f->flags & nxt_bit(s)))
+		return true;		/* nothing known to check against */
+	/* The receiver's next expected sequence number, as observed. */
+	expect = (f->flags & ack_bit(r)) ? f->last_ack[r] : f->nxt[s];
+	if (seg->seq == expect || seg->seq == f->nxt[s])
+		return true;
+	wnd = f->wnd[r] ? f->wnd[r] : 1;
+	return !seq_before(seg->seq, expect) &&
+	       seq_before(seg->seq, expect + wnd);
+}
+
+static void hist_add(struct synfin_fsm *f, enum synfin_side s, char letter)
+{
+	if (f->hist_len >= SYNFIN_HISTORY_LEN - 1)
+		return;
+	/* The originator (client) in upper case, the responder in lower. */
+	f->history[f->hist_len++] = s == SYNFIN_CLIENT ? letter :
+						  (char)(letter - 'A' + 'a');
+	f->history[f->hist_len] = 0;
+}
+
+/* A, D, I, Q: at most once per direction. */
+static void hist_once(struct synfin_fsm *f, enum synfin_side s, char letter,
+		      unsigned int bit)
+{
+	if (f->hist_once[s] & (1u << bit))
+		return;
+	f->hist_once[s] |= 1u << bit;
+	hist_add(f, s, letter);
+}
+
+/* S, H, F, R: again whenever the sequence number differs. */
+static void hist_seq(struct synfin_fsm *f, enum synfin_side s, char letter,
+		     unsigned int idx, __u32 seq)
+{
+	unsigned int bit = 4 + idx;
+
+	if ((f->hist_once[s] & (1u << bit)) && f->hist_seq[s][idx] == seq)
+		return;
+	f->hist_once[s] |= 1u << bit;
+	f->hist_seq[s][idx] = seq;
+	hist_add(f, s, letter);
+}
+
+/* T, W: at the 1st, 10th, 100th... time. */
+static void hist_log(struct synfin_fsm *f, enum synfin_side s, char letter,
+		     __u32 *count)
+{
+	__u32 n = ++*count;
+
+	while (n % 10 == 0)
+		n /= 10;
+	if (n == 1)
+		hist_add(f, s, letter);
+}
+
+static void record_history(struct synfin_fsm *f, enum synfin_side s,
+			   const struct synfin_seg *seg)
+{
+	__u8 fl = seg->flags;
+	bool syn = fl & SYNFIN_TCP_SYN, fin = fl & SYNFIN_TCP_FIN;
+	bool rst = fl & SYNFIN_TCP_RST, ack = fl & SYNFIN_TCP_ACK;
+
+	if (syn && (fin || rst))
+		hist_once(f, s, 'Q', 3);
+	if (fin && rst)
+		hist_once(f, s, 'I', 2);
+	if (syn)
+		hist_seq(f, s, ack ? 'H' : 'S', ack ? 1 : 0, seg->seq);
+	if (seg->len) {
+		hist_once(f, s, 'D', 1);
+		if ((f->flags & nxt_bit(s)) && seq_before(seg->seq, f->nxt[s]))
+			hist_log(f, s, 'T', &f->retrans[s]);
+	} else if (ack && !syn && !fin && !rst) {
+		hist_once(f, s, 'A', 0);
+	}
+	if (fin)
+		hist_seq(f, s, 'F', 2, seg->seq);
+	if (rst)
+		hist_seq(f, s, 'R', 3, seg->seq);
+	if (!syn && !rst && !seg->win)
+		hist_log(f, s, 'W', &f->zero_win[s]);
+}
+
+/* Zeek's view of each endpoint, from what it sends. */
+static void zeek_update(struct synfin_fsm *f, enum synfin_side s,
+			const struct synfin_seg *seg)
+{
+	__u8 *z = &f->zstate[s];
+	__u8 *peer = &f->zstate[!s];
+
+	if (seg->flags & SYNFIN_TCP_RST) {
+		*z = SYNFIN_Z_RESET;
+	} else if (seg->flags & SYNFIN_TCP_FIN) {
+		*z = SYNFIN_Z_CLOSED;
+	} else if (seg->flags & SYNFIN_TCP_SYN) {
+		if (!(seg->flags & SYNFIN_TCP_ACK)) {
+			if (*z == SYNFIN_Z_INACTIVE)
+				*z = SYNFIN_Z_SYN_SENT;
+		} else if (*z == SYNFIN_Z_INACTIVE ||
+			   *z == SYNFIN_Z_SYN_SENT) {
+			*z = SYNFIN_Z_SYN_ACK_SENT;
+		}
+	} else if (*z == SYNFIN_Z_INACTIVE) {
+		*z = SYNFIN_Z_PARTIAL;
+	} else if (*z == SYNFIN_Z_SYN_SENT || *z == SYNFIN_Z_SYN_ACK_SENT) {
+		*z = SYNFIN_Z_ESTABLISHED;
+	}
+	/* The ACK that completes a handshake establishes the peer too. */
+	if ((seg->flags & SYNFIN_TCP_ACK) && !(seg->flags & SYNFIN_TCP_SYN) &&
+	    *peer == SYNFIN_Z_SYN_ACK_SENT)
+		*peer = SYNFIN_Z_ESTABLISHED;
+}
+
+/* Remember what @s has sent: next sequence, ack, window, bytes. */
+static void track(struct synfin_fsm *f, enum synfin_side s,
+		  const struct synfin_seg *seg)
+{
+	__u32 end = seg->seq + seg->len + !!(seg->flags & SYNFIN_TCP_SYN) +
+		    !!(seg->flags & SYNFIN_TCP_FIN);
+	bool scaled = (f->flags & SYNFIN_FSM_WS_CLIENT) &&
+		      (f->flags & SYNFIN_FSM_WS_SERVER);
+
+	if (!(f->flags & nxt_bit(s)) || seq_before(f->nxt[s], end))
+		f->nxt[s] = end;
+	f->flags |= nxt_bit(s);
+	if (seg->flags & SYNFIN_TCP_ACK) {
+		f->last_ack[s] = seg->ack;
+		f->flags |= ack_bit(s);
+	}
+	if (seg->flags & SYNFIN_TCP_SYN) {
+		if (seg->wscale >= 0) {
+			f->wscale[s] = (__u8)seg->wscale;
+			f->flags |= ws_bit(s);
+		}
+		f->wnd[s] = seg->win;	/* never scaled on a SYN */
+	} else {
+		f->wnd[s] = (__u32)seg->win << (scaled ? f->wscale[s] : 0);
+	}
+	f->bytes[s] += seg->len;
+}
+
 void synfin_fsm_segment(struct synfin_fsm *f, enum synfin_side from,
 			const struct synfin_seg *seg,
 			struct synfin_fsm_result *res)
 {
-	res->ntrans = 0;
+	__u8 fl = seg->flags;
 
-	if (seg->flags & SYNFIN_TCP_RST) {
-		set_state(f, res, from, SYNFIN_ST_CLOSED);
-		set_state(f, res, !from, SYNFIN_ST_CLOSED);
-		return;
+	res->ntrans = 0;
+	res->anomalies = 0;
+	if ((f->flags & SYNFIN_FSM_MIDSTREAM) && !(f->flags & nxt_bit(from)) &&
+	    !(f->flags & nxt_bit(!from)))
+		res->anomalies |= SYNFIN_AN_MIDSTREAM;	/* first segment */
+	if (((fl & SYNFIN_TCP_SYN) && (fl & (SYNFIN_TCP_FIN | SYNFIN_TCP_RST))) ||
+	    ((fl & SYNFIN_TCP_FIN) && (fl & SYNFIN_TCP_RST)))
+		res->anomalies |= SYNFIN_AN_INVALID_FLAGS;
+	if (seg->len && f->state[from] == SYNFIN_ST_CLOSE_WAIT &&
+	    !(f->flags & SYNFIN_FSM_HALF_CLOSE)) {
+		f->flags |= SYNFIN_FSM_HALF_CLOSE;
+		res->anomalies |= SYNFIN_AN_HALF_CLOSE;
 	}
-	sender_moves(f, from, seg, res);
-	receiver_moves(f, !from, seg, res);
+	record_history(f, from, seg);
+	zeek_update(f, from, seg);
+
+	if (fl & SYNFIN_TCP_RST) {
+		if (!rst_acceptable(f, from, seg)) {
+			res->anomalies |= SYNFIN_AN_RST_OUT_OF_WINDOW;
+		} else {
+			set_state(f, res, from, SYNFIN_ST_CLOSED);
+			set_state(f, res, !from, SYNFIN_ST_CLOSED);
+		}
+	} else {
+		sender_moves(f, from, seg, res);
+		receiver_moves(f, !from, seg, res);
+	}
+	track(f, from, seg);
+}
+
+/* Zeek's "^?S[^HAFGIQ]*R.*": a SYN, then a reset before any reply. */
+static bool syn_then_reset(const char *h)
+{
+	if (*h == '^')
+		h++;
+	if (*h++ != 'S')
+		return false;
+	for (; *h; h++) {
+		if (*h == 'R')
+			return true;
+		if (*h == 'H' || *h == 'A' || *h == 'F' || *h == 'G' ||
+		    *h == 'I' || *h == 'Q')
+			return false;
+	}
+	return false;
+}
+
+enum synfin_conn_state synfin_fsm_conn_state(const struct synfin_fsm *f)
+{
+	__u8 os = f->zstate[SYNFIN_CLIENT], rs = f->zstate[SYNFIN_SERVER];
+	bool o_inactive = os == SYNFIN_Z_INACTIVE || os == SYNFIN_Z_PARTIAL;
+	bool r_inactive = rs == SYNFIN_Z_INACTIVE || rs == SYNFIN_Z_PARTIAL;
+
+	if (rs == SYNFIN_Z_RESET) {
+		if (os == SYNFIN_Z_SYN_SENT || os == SYNFIN_Z_SYN_ACK_SENT ||
+		    (os == SYNFIN_Z_RESET && !f->bytes[0] && !f->bytes[1]))
+			return SYNFIN_CS_REJ;
+		return o_inactive ? SYNFIN_CS_RSTRH : SYNFIN_CS_RSTR;
+	}
+	if (os == SYNFIN_Z_RESET) {
+		if (!r_inactive)
+			return SYNFIN_CS_RSTO;
+		return syn_then_reset(f->history) ? SYNFIN_CS_RSTOS0 :
+						    SYNFIN_CS_OTH;
+	}
+	if (os == SYNFIN_Z_CLOSED && rs == SYNFIN_Z_CLOSED)
+		return SYNFIN_CS_SF;
+	if (os == SYNFIN_Z_CLOSED)
+		return r_inactive ? SYNFIN_CS_SH : SYNFIN_CS_S2;
+	if (rs == SYNFIN_Z_CLOSED)
+		return o_inactive ? SYNFIN_CS_SHR : SYNFIN_CS_S3;
+	if (os == SYNFIN_Z_SYN_SENT && rs == SYNFIN_Z_INACTIVE)
+		return SYNFIN_CS_S0;
+	if (os == SYNFIN_Z_ESTABLISHED && rs == SYNFIN_Z_ESTABLISHED)
+		return SYNFIN_CS_S1;
+	return SYNFIN_CS_OTH;
 }
 
 void synfin_fsm_close(struct synfin_fsm *f, struct synfin_fsm_result *res)
 {
 	res->ntrans = 0;
+	res->anomalies = 0;
 	set_state(f, res, SYNFIN_CLIENT, SYNFIN_ST_CLOSED);
 	set_state(f, res, SYNFIN_SERVER, SYNFIN_ST_CLOSED);
 }
@@ -275,6 +596,6 @@ bool synfin_fsm_ended(const struct synfin_fsm *f)
 bool synfin_fsm_reportable(const struct synfin_seg *seg,
 			   const struct synfin_fsm_result *res)
 {
-	return res->ntrans ||
+	return res->ntrans || res->anomalies ||
 	       (seg->flags & (SYNFIN_TCP_SYN | SYNFIN_TCP_FIN | SYNFIN_TCP_RST));
 }

@@ -18,15 +18,45 @@
 #define SYNFIN_FSM_MAX_TRANS	4
 
 /* struct synfin_fsm.flags: ISN bits are SYNFIN_ISN_CLIENT/SERVER */
-#define SYNFIN_FSM_FIN_CLIENT	0x04	/* client has sent a FIN */
-#define SYNFIN_FSM_FIN_SERVER	0x08	/* server has sent a FIN */
-#define SYNFIN_FSM_MIDSTREAM	0x10	/* first segment seen was not a SYN */
+#define SYNFIN_FSM_FIN_CLIENT	0x0004	/* client has sent a FIN */
+#define SYNFIN_FSM_FIN_SERVER	0x0008	/* server has sent a FIN */
+#define SYNFIN_FSM_MIDSTREAM	0x0010	/* first segment seen was not a SYN */
+#define SYNFIN_FSM_NXT_CLIENT	0x0020	/* nxt[client] is known */
+#define SYNFIN_FSM_NXT_SERVER	0x0040
+#define SYNFIN_FSM_ACK_CLIENT	0x0080	/* last_ack[client] is known */
+#define SYNFIN_FSM_ACK_SERVER	0x0100
+#define SYNFIN_FSM_WS_CLIENT	0x0200	/* client's SYN offered window scaling */
+#define SYNFIN_FSM_WS_SERVER	0x0400
+#define SYNFIN_FSM_HALF_CLOSE	0x0800	/* half-close already reported */
+
+/* Zeek's endpoint states, for conn_state. */
+enum synfin_zeek_state {
+	SYNFIN_Z_INACTIVE,
+	SYNFIN_Z_SYN_SENT,
+	SYNFIN_Z_SYN_ACK_SENT,
+	SYNFIN_Z_PARTIAL,
+	SYNFIN_Z_ESTABLISHED,
+	SYNFIN_Z_CLOSED,
+	SYNFIN_Z_RESET,
+};
 
 struct synfin_fsm {
+	__u64 bytes[2];		/* payload bytes sent by each side */
 	__u32 isn[2];		/* indexed by enum synfin_side */
 	__u32 fin_end[2];	/* sequence number just after each side's FIN */
+	__u32 nxt[2];		/* highest next sequence number each side sent */
+	__u32 last_ack[2];	/* latest acknowledgment each side sent */
+	__u32 wnd[2];		/* latest window each side offered, scaled */
+	__u32 hist_seq[2][4];	/* last seq of each side's S, H, F, R letters */
+	__u32 retrans[2];	/* retransmitted payload segments, per side */
+	__u32 zero_win[2];	/* zero window advertisements, per side */
+	__u16 flags;
 	__u8 state[2];
-	__u8 flags;
+	__u8 zstate[2];		/* enum synfin_zeek_state */
+	__u8 wscale[2];		/* window scale offered in each side's SYN */
+	__u8 hist_once[2];	/* letters recorded once per side, as bits */
+	__u8 hist_len;
+	char history[SYNFIN_HISTORY_LEN];
 };
 
 /* What the state machine needs from one TCP segment. */
@@ -34,7 +64,9 @@ struct synfin_seg {
 	__u32 seq;
 	__u32 ack;
 	__u32 len;		/* payload bytes */
+	__u16 win;		/* raw window field */
 	__u8 flags;		/* SYNFIN_TCP_* */
+	__s8 wscale;		/* window scale option of a SYN, or -1 */
 };
 
 struct synfin_trans {
@@ -45,6 +77,7 @@ struct synfin_trans {
 
 struct synfin_fsm_result {
 	__u8 ntrans;
+	__u16 anomalies;	/* SYNFIN_AN_* */
 	struct synfin_trans trans[SYNFIN_FSM_MAX_TRANS];
 };
 
@@ -82,5 +115,18 @@ static inline bool synfin_seg_is_syn(const struct synfin_seg *seg)
 }
 
 const char *synfin_state_name(unsigned int state);
+
+/* Name of anomaly bit number @bit (0 for SYNFIN_AN_RETRANSMISSION...). */
+const char *synfin_anomaly_name(unsigned int bit);
+
+/* Zeek's conn_state for the connection as it stands. */
+enum synfin_conn_state synfin_fsm_conn_state(const struct synfin_fsm *f);
+const char *synfin_conn_state_name(unsigned int cs);
+
+/*
+ * The window scale option in TCP options @opt of @len bytes: its shift
+ * count (at most 14), or -1 if absent or malformed.
+ */
+int synfin_tcp_wscale(const __u8 *opt, unsigned int len);
 
 #endif /* SYNFIN_FSM_H */

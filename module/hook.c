@@ -16,6 +16,7 @@
 #include <linux/tcp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/tcp.h>
 
 #include "flow.h"
 #include "hook.h"
@@ -35,6 +36,8 @@ static void synfin_tcp(struct net *net, struct sk_buff *skb,
 	struct tcphdr _th;
 	const struct tcphdr *th;
 	unsigned int hdrlen;
+	u8 _opt[MAX_TCP_OPTION_SPACE];
+	const u8 *opt;
 
 	synfin_stat_inc(segments);
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
@@ -46,7 +49,16 @@ static void synfin_tcp(struct net *net, struct sk_buff *skb,
 
 	pkt->sport = ntohs(th->source);
 	pkt->dport = ntohs(th->dest);
-	pkt->win = ntohs(th->window);
+	pkt->seg.win = ntohs(th->window);
+	pkt->seg.wscale = -1;
+	if (th->syn && hdrlen > sizeof(*th)) {
+		/* Window scaling is negotiated by the SYNs' options. */
+		opt = skb_header_pointer(skb, thoff + sizeof(*th),
+					 hdrlen - sizeof(*th), _opt);
+		if (opt)
+			pkt->seg.wscale = synfin_tcp_wscale(opt,
+							    hdrlen - sizeof(*th));
+	}
 	pkt->seg.seq = ntohl(th->seq);
 	pkt->seg.ack = ntohl(th->ack_seq);
 	/* A GSO or GRO skb is one segment here, as a capture shows it. */

@@ -213,7 +213,12 @@ static int put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 	    nla_put_u8(skb, SYNFIN_E_ISN_KNOWN, rec->isn_known) ||
 	    nla_put_u32(skb, SYNFIN_E_CLIENT_ISN, rec->isn[SYNFIN_CLIENT]) ||
 	    nla_put_u32(skb, SYNFIN_E_SERVER_ISN, rec->isn[SYNFIN_SERVER]) ||
-	    nla_put_u8(skb, SYNFIN_E_REASON, rec->reason))
+	    nla_put_u8(skb, SYNFIN_E_REASON, rec->reason) ||
+	    nla_put_u32(skb, SYNFIN_E_ANOMALIES, rec->anomalies))
+		goto cancel;
+	if (rec->conn_state &&
+	    (nla_put_u8(skb, SYNFIN_E_CONN_STATE, rec->conn_state) ||
+	     nla_put_string(skb, SYNFIN_E_HISTORY, rec->history)))
 		goto cancel;
 	for (i = 0; i < rec->ntrans && i < SYNFIN_FSM_MAX_TRANS; i++)
 		if (put_trans(skb, &rec->trans[i]))
@@ -283,7 +288,8 @@ static int put_flow(const struct synfin_flow_info *fi, void *arg)
 	    nla_put_u64_64bit(skb, SYNFIN_E_FIRST_NS, fi->first_ns,
 			      SYNFIN_E_PAD) ||
 	    nla_put_u64_64bit(skb, SYNFIN_E_LAST_NS, fi->last_ns,
-			      SYNFIN_E_PAD)) {
+			      SYNFIN_E_PAD) ||
+	    nla_put_string(skb, SYNFIN_E_HISTORY, fi->fsm.history)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

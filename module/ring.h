@@ -37,6 +37,9 @@ struct synfin_rec {
 	u8 reason;			/* enum synfin_end_reason */
 	u8 ntrans;
 	struct synfin_trans trans[SYNFIN_FSM_MAX_TRANS];
+	u16 anomalies;			/* SYNFIN_AN_* */
+	u8 conn_state;			/* set when the connection ended */
+	char history[SYNFIN_HISTORY_LEN];	/* idem */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include "synfin.h"
+#include "fsm.h"
 
 #define CONN_BUCKETS 4096
 /*
@@ -148,10 +149,14 @@ static void summary(FILE *out, const struct conn *c,
 	ms(d1, sizeof(d1), c->syn_ns, c->synack_ns);
 	ms(d2, sizeof(d2), c->synack_ns, c->est_ns);
 	ms(dur, sizeof(dur), c->first_ns, last->ts_ns);
-	fprintf(out, "#%llu ended: %s%s%s:%u -> %s%s%s:%u  handshake %s (SYN->SYN-ACK %s, SYN-ACK->ACK %s)  duration %s  %s\n",
+	fprintf(out, "#%llu ended: %s%s%s:%u -> %s%s%s:%u  handshake %s (SYN->SYN-ACK %s, SYN-ACK->ACK %s)  duration %s  %s",
 		(unsigned long long)c->id, v6 ? "[" : "", ca, v6 ? "]" : "",
 		c->cport, v6 ? "[" : "", sa, v6 ? "]" : "", c->sport, hs, d1,
 		d2, dur, how);
+	if (last->conn_state)
+		fprintf(out, "  history %s conn_state %s", last->history,
+			synfin_conn_state_name(last->conn_state));
+	fputc('\n', out);
 }
 
 void sf_conn_event(FILE *out, const struct sf_event *ev)

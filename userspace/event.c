@@ -44,7 +44,25 @@ static const enum mnl_attr_data_type ev_types[SYNFIN_E_MAX + 1] = {
 	[SYNFIN_E_LOST] = MNL_TYPE_U64,
 	[SYNFIN_E_FIRST_NS] = MNL_TYPE_U64,
 	[SYNFIN_E_LAST_NS] = MNL_TYPE_U64,
+	[SYNFIN_E_ANOMALIES] = MNL_TYPE_U32,
+	[SYNFIN_E_HISTORY] = MNL_TYPE_NUL_STRING,
+	[SYNFIN_E_CONN_STATE] = MNL_TYPE_U8,
 };
+
+/* Keep only the letters a history may hold, so output stays clean. */
+static void get_history(const struct nlattr *a, char *dst)
+{
+	const char *src = mnl_attr_get_str(a);
+	size_t i;
+
+	for (i = 0; i < SYNFIN_HISTORY_LEN - 1 && src[i]; i++) {
+		char c = src[i];
+
+		dst[i] = ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			  c == '^') ? c : '?';
+	}
+	dst[i] = '\0';
+}
 
 static void get_addr(const struct nlattr *a, uint8_t *dst)
 {
@@ -127,6 +145,13 @@ static int parse_attrs(const struct nlattr *nest, struct sf_event *ev,
 			break;
 		case SYNFIN_E_REASON: ev->reason = mnl_attr_get_u8(a); break;
 		case SYNFIN_E_LOST: ev->lost = mnl_attr_get_u64(a); break;
+		case SYNFIN_E_ANOMALIES:
+			ev->anomalies = mnl_attr_get_u32(a);
+			break;
+		case SYNFIN_E_HISTORY: get_history(a, ev->history); break;
+		case SYNFIN_E_CONN_STATE:
+			ev->conn_state = mnl_attr_get_u8(a);
+			break;
 		case SYNFIN_E_FIRST_NS:
 			if (fl)
 				fl->first_ns = mnl_attr_get_u64(a);
@@ -171,6 +196,7 @@ int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl)
 	fl->state[0] = ev.state[0];
 	fl->state[1] = ev.state[1];
 	fl->events = ev.index;
+	memcpy(fl->history, ev.history, sizeof(fl->history));
 	return 0;
 }
 
@@ -256,7 +282,8 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 			"\"from\":null,\"flags\":[],\"seq\":null,\"ack\":null,"
 			"\"rel_seq\":null,\"rel_ack\":null,\"win\":null,"
 			"\"len\":null,\"client_state\":null,"
-			"\"server_state\":null,\"transitions\":[],");
+			"\"server_state\":null,\"transitions\":[],"
+			"\"anomalies\":[],");
 		if (ev->lost)
 			fprintf(out, "\"count\":%llu}\n",
 				(unsigned long long)ev->lost);
@@ -309,7 +336,33 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 			i ? "," : "", side_name(ev->trans[i].who),
 			sf_state_name(ev->trans[i].from),
 			sf_state_name(ev->trans[i].to));
-	fprintf(out, "]}\n");
+	fprintf(out, "],\"anomalies\":[");
+	first = true;
+	for (i = 0; i < 32; i++) {
+		if (ev->anomalies & (1u << i)) {
+			fprintf(out, "%s\"%s\"", first ? "" : ",",
+				synfin_anomaly_name(i));
+			first = false;
+		}
+	}
+	fprintf(out, "]");
+	if (ev->conn_state)
+		fprintf(out, ",\"history\":\"%s\",\"conn_state\":\"%s\"",
+			ev->history, synfin_conn_state_name(ev->conn_state));
+	fprintf(out, "}\n");
+}
+
+void sf_anomalies_str(uint32_t anomalies, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 32 && n < len; i++)
+		if (anomalies & (1u << i))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? ", " : "",
+					      synfin_anomaly_name(i));
 }
 
 /* Wall-clock time of a CLOCK_MONOTONIC timestamp from this kernel. */
@@ -398,4 +451,10 @@ void sf_event_text(FILE *out, const struct sf_event *ev)
 			side_name(ev->trans[i].who),
 			sf_state_name(ev->trans[i].from),
 			sf_state_name(ev->trans[i].to));
+	if (ev->anomalies) {
+		char an[256];
+
+		sf_anomalies_str(ev->anomalies, an, sizeof(an));
+		fprintf(out, "%32s! %s\n", "", an);
+	}
 }

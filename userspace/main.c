@@ -401,12 +401,12 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 		sf_addr_str(fl.family, fl.caddr, ca, sizeof(ca));
 		sf_addr_str(fl.family, fl.saddr, sa, sizeof(sa));
 		if (opt_json) {
-			printf("{\"conn\":%llu,\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"client_state\":\"%s\",\"server_state\":\"%s\",\"events\":%u,\"age_ns\":%llu,\"idle_ns\":%llu}\n",
+			printf("{\"conn\":%llu,\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"client_state\":\"%s\",\"server_state\":\"%s\",\"history\":\"%s\",\"events\":%u,\"age_ns\":%llu,\"idle_ns\":%llu}\n",
 			       (unsigned long long)fl.conn,
 			       fl.family == AF_INET ? "ipv4" : "ipv6", ca,
 			       fl.cport, sa, fl.sport,
 			       sf_state_name(fl.state[0]),
-			       sf_state_name(fl.state[1]), fl.events,
+			       sf_state_name(fl.state[1]), fl.history, fl.events,
 			       (unsigned long long)(now_ns - fl.first_ns),
 			       (unsigned long long)(now_ns > fl.last_ns ?
 						    now_ns - fl.last_ns : 0));

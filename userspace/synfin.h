@@ -47,6 +47,9 @@ struct sf_event {
 	uint8_t reason;
 	uint64_t lost;			/* 0 with type LOST: count unknown */
 	bool cpu_unknown;
+	uint32_t anomalies;		/* SYNFIN_AN_* */
+	uint8_t conn_state;		/* final event: enum synfin_conn_state */
+	char history[SYNFIN_HISTORY_LEN];	/* final event */
 	unsigned int ntrans;
 	struct sf_trans trans[SF_MAX_TRANS];
 };
@@ -60,6 +63,7 @@ struct sf_flow {
 	uint8_t state[2];
 	uint32_t events;
 	uint64_t first_ns, last_ns;
+	char history[SYNFIN_HISTORY_LEN];
 };
 
 /* nl.c */
@@ -86,6 +90,7 @@ int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl);
 void sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len);
 void sf_event_json(FILE *out, const struct sf_event *ev);
 void sf_event_text(FILE *out, const struct sf_event *ev);
+void sf_anomalies_str(uint32_t anomalies, char *buf, size_t len);
 /* Relative seq/ack; false when the ISN is unknown. */
 bool sf_rel_seq(const struct sf_event *ev, uint32_t *rel);
 bool sf_rel_ack(const struct sf_event *ev, uint32_t *rel);

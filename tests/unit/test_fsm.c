@@ -282,8 +282,14 @@ static void test_midstream(void **state)
 	assert_int_equal(res.ntrans, 0);
 	assert_int_equal(f.state[C], ES);
 	assert_int_equal(f.state[S], ES);
-	assert_false(synfin_fsm_reportable(&seg, &res));
+	/* The first segment is reported, marked mid-stream; later ones not. */
+	assert_int_equal(res.anomalies, SYNFIN_AN_MIDSTREAM);
+	assert_true(synfin_fsm_reportable(&seg, &res));
 	assert_false(f.flags & (SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER));
+	seg.seq += 100;
+	synfin_fsm_segment(&f, C, &seg, &res);
+	assert_int_equal(res.anomalies, 0);
+	assert_false(synfin_fsm_reportable(&seg, &res));
 }
 
 static void test_synack_seen_first(void **state)
@@ -388,6 +394,314 @@ static void test_random_segments_stay_valid(void **state)
 	}
 }
 
+
+/* A script of segments with the anomalies each must raise. */
+struct astep {
+	int from;
+	uint8_t flags;
+	uint32_t seq, ack, len;
+	uint16_t win;
+	uint16_t anomalies;
+	uint8_t cstate, sstate;
+};
+
+#define AEND { -1, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+static struct synfin_fsm run_anomalies(const struct astep *steps)
+{
+	struct synfin_fsm_result res;
+	struct synfin_fsm f;
+	int i;
+
+	for (i = 0; steps[i].from >= 0; i++) {
+		const struct astep *st = &steps[i];
+		struct synfin_seg seg = {
+			.seq = st->seq, .ack = st->ack, .len = st->len,
+			.win = st->win, .flags = st->flags, .wscale = -1,
+		};
+
+		if (i == 0)
+			synfin_fsm_init(&f, &seg);
+		synfin_fsm_segment(&f, (enum synfin_side)st->from, &seg, &res);
+		if (res.anomalies != st->anomalies)
+			fail_msg("step %d: anomalies %#x, want %#x", i,
+				 res.anomalies, st->anomalies);
+		if (f.state[C] != st->cstate || f.state[S] != st->sstate)
+			fail_msg("step %d: got client %s server %s, want %s %s",
+				 i, synfin_state_name(f.state[C]),
+				 synfin_state_name(f.state[S]),
+				 synfin_state_name(st->cstate),
+				 synfin_state_name(st->sstate));
+	}
+	return f;
+}
+
+#define AHS(a, b)                                                         \
+	{ C, F_S, (a), 0, 0, 1000, 0, SS, LI },                           \
+	{ S, F_S | F_A, (b), (a) + 1, 0, 1000, 0, ES, SR },               \
+	{ C, F_A, (a) + 1, (b) + 1, 0, 1000, 0, ES, ES }
+
+static void test_anomaly_retransmissions(void **state)
+{
+	static const struct astep s[] = {
+		{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+		{ C, F_S, 100, 0, 0, 1000, SYNFIN_AN_RETRANSMISSION, SS, LI },
+		{ S, F_S | F_A, 900, 101, 0, 1000, 0, ES, SR },
+		{ S, F_S | F_A, 900, 101, 0, 1000, SYNFIN_AN_RETRANSMISSION, ES, SR },
+		{ C, F_A, 101, 901, 0, 1000, 0, ES, ES },
+		{ C, F_F | F_A, 101, 901, 0, 1000, 0, F1, CW },
+		{ C, F_F | F_A, 101, 901, 0, 1000, SYNFIN_AN_RETRANSMISSION, F1, CW },
+		AEND
+	};
+	(void)state;
+	run_anomalies(s);
+}
+
+static void test_anomaly_handshake_acks(void **state)
+{
+	static const struct astep bad_synack[] = {
+		{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+		{ S, F_S | F_A, 900, 555, 0, 1000, SYNFIN_AN_BAD_SYNACK_ACK, SS, SR },
+		AEND
+	};
+	static const struct astep bad_third[] = {
+		{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+		{ S, F_S | F_A, 900, 101, 0, 1000, 0, ES, SR },
+		{ C, F_A, 101, 900, 0, 1000, SYNFIN_AN_BAD_HANDSHAKE_ACK, ES, SR },
+		AEND
+	};
+	(void)state;
+	run_anomalies(bad_synack);
+	run_anomalies(bad_third);
+}
+
+static void test_anomaly_rst_window(void **state)
+{
+	static const struct astep out_of_window[] = {
+		AHS(100, 900),
+		/* far outside the server's 1000-byte window: not obeyed */
+		{ C, F_R, 101 + 50000, 0, 0, 0, SYNFIN_AN_RST_OUT_OF_WINDOW, ES, ES },
+		/* inside it: obeyed */
+		{ C, F_R, 101 + 500, 0, 0, 0, 0, CL, CL },
+		AEND
+	};
+	static const struct astep reset_to_syn_bad_ack[] = {
+		{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+		{ S, F_R | F_A, 0, 7, 0, 0, SYNFIN_AN_RST_OUT_OF_WINDOW, SS, LI },
+		{ S, F_R | F_A, 0, 101, 0, 0, 0, CL, CL },
+		AEND
+	};
+	(void)state;
+	run_anomalies(out_of_window);
+	run_anomalies(reset_to_syn_bad_ack);
+}
+
+static void test_anomaly_simultaneous_and_flags(void **state)
+{
+	static const struct astep open[] = {
+		{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+		{ S, F_S, 900, 0, 0, 1000, SYNFIN_AN_SIMULTANEOUS_OPEN, SR, SR },
+		AEND
+	};
+	static const struct astep close[] = {
+		AHS(100, 900),
+		{ C, F_F | F_A, 101, 901, 0, 1000, 0, F1, CW },
+		{ S, F_F | F_A, 901, 101, 0, 1000, SYNFIN_AN_SIMULTANEOUS_CLOSE, CG, CG },
+		AEND
+	};
+	static const struct astep flags[] = {
+		AHS(100, 900),
+		{ C, F_S | F_F, 5000, 0, 0, 1000,
+		  SYNFIN_AN_INVALID_FLAGS | SYNFIN_AN_UNEXPECTED_SYN, F1, CW },
+		AEND
+	};
+	static const struct astep new_isn[] = {
+		{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+		{ C, F_S, 7000, 0, 0, 1000, SYNFIN_AN_NEW_ISN, SS, LI },
+		{ S, F_S | F_A, 900, 7001, 0, 1000, 0, ES, SR },
+		AEND
+	};
+	(void)state;
+	run_anomalies(open);
+	run_anomalies(close);
+	run_anomalies(flags);
+	run_anomalies(new_isn);
+}
+
+static void test_anomaly_half_close(void **state)
+{
+	static const struct astep s[] = {
+		AHS(100, 900),
+		{ C, F_F | F_A, 101, 901, 0, 1000, 0, F1, CW },
+		{ S, F_A, 901, 102, 0, 1000, 0, F2, CW },
+		{ S, F_A, 901, 102, 10, 1000, SYNFIN_AN_HALF_CLOSE, F2, CW },
+		{ S, F_A, 911, 102, 10, 1000, 0, F2, CW },	/* once */
+		AEND
+	};
+	(void)state;
+	run_anomalies(s);
+}
+
+static void test_wscale_option(void **state)
+{
+	static const uint8_t mss_sack_ts_nop_ws[] = {
+		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7,
+	};
+	static const uint8_t no_ws[] = { 2, 4, 0x05, 0xb4, 1, 1, 0, 0 };
+	static const uint8_t big[] = { 3, 3, 20 };
+	static const uint8_t bogus_len[] = { 2, 0, 3, 3, 7 };
+	static const uint8_t truncated[] = { 1, 3, 3 };
+	static const uint8_t overlong[] = { 2, 40, 0, 0 };
+
+	(void)state;
+	assert_int_equal(synfin_tcp_wscale(mss_sack_ts_nop_ws,
+					   sizeof(mss_sack_ts_nop_ws)), 7);
+	assert_int_equal(synfin_tcp_wscale(no_ws, sizeof(no_ws)), -1);
+	assert_int_equal(synfin_tcp_wscale(big, sizeof(big)), 14);
+	assert_int_equal(synfin_tcp_wscale(bogus_len, sizeof(bogus_len)), -1);
+	assert_int_equal(synfin_tcp_wscale(truncated, sizeof(truncated)), -1);
+	assert_int_equal(synfin_tcp_wscale(overlong, sizeof(overlong)), -1);
+	assert_int_equal(synfin_tcp_wscale(NULL, 0), -1);
+}
+
+static void test_window_scaling_applies_to_rst_check(void **state)
+{
+	struct synfin_seg syn = { .seq = 100, .win = 1000, .flags = F_S,
+				  .wscale = 7 };
+	struct synfin_seg synack = { .seq = 900, .ack = 101, .win = 1000,
+				     .flags = F_S | F_A, .wscale = 7 };
+	struct synfin_seg ack = { .seq = 101, .ack = 901, .win = 1000,
+				  .flags = F_A, .wscale = -1 };
+	struct synfin_seg data = { .seq = 901, .ack = 101, .win = 1000,
+				   .flags = F_A, .wscale = -1 };
+	/* 1000 << 7 = 128000: 50000 bytes ahead is inside the window */
+	struct synfin_seg rst = { .seq = 101 + 50000, .flags = F_R,
+				  .wscale = -1 };
+	struct synfin_fsm_result res;
+	struct synfin_fsm f;
+
+	(void)state;
+	synfin_fsm_init(&f, &syn);
+	synfin_fsm_segment(&f, C, &syn, &res);
+	synfin_fsm_segment(&f, S, &synack, &res);
+	synfin_fsm_segment(&f, C, &ack, &res);
+	synfin_fsm_segment(&f, S, &data, &res);
+	assert_int_equal(f.wnd[S], 128000);
+	synfin_fsm_segment(&f, C, &rst, &res);
+	assert_int_equal(res.anomalies, 0);
+	assert_true(synfin_fsm_ended(&f));
+}
+
+struct hcase {
+	const char *name;
+	struct astep steps[12];
+	const char *history;
+	const char *conn_state;
+};
+
+static void test_history_and_conn_state(void **state)
+{
+	static const struct hcase cases[] = {
+		{ "normal, four-way", {
+			AHS(100, 900),
+			{ C, F_A | SYNFIN_TCP_PSH, 101, 901, 5, 1000, 0, ES, ES },
+			{ S, F_A, 901, 106, 3, 1000, 0, ES, ES },
+			{ C, F_F | F_A, 106, 904, 0, 1000, 0, F1, CW },
+			{ S, F_A, 904, 107, 0, 1000, 0, F2, CW },
+			{ S, F_F | F_A, 904, 107, 0, 1000, 0, TW, LA },
+			{ C, F_A, 107, 905, 0, 1000, 0, TW, CL },
+			AEND }, "ShADdFaf", "SF" },
+		{ "refused", {
+			{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+			{ S, F_R | F_A, 0, 101, 0, 0, 0, CL, CL },
+			AEND }, "Sr", "REJ" },
+		{ "unanswered", {
+			{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+			AEND }, "S", "S0" },
+		{ "established", {
+			AHS(100, 900),
+			AEND }, "ShA", "S1" },
+		/* Zeek's own baseline for its single-rst, syn-then-rst,
+		 * syn-then-ack-then-rst and syn-then-stuff-then-rst traces */
+		{ "lone RST", {
+			{ C, F_R, 5, 0, 0, 0, SYNFIN_AN_MIDSTREAM, CL, CL },
+			AEND }, "R", "OTH" },
+		{ "SYN then RST", {
+			{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+			{ C, F_R, 101, 0, 0, 0, 0, CL, CL },
+			AEND }, "SR", "RSTOS0" },
+		{ "SYN, ACK back, RST", {
+			{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+			{ S, F_A, 900, 101, 0, 1000, 0, SS, LI },
+			{ C, F_R, 101, 0, 0, 0, 0, CL, CL },
+			AEND }, "SaR", "RSTOS0" },
+		{ "SYN, ACK back, FIN, RST", {
+			{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+			{ S, F_A, 900, 101, 0, 1000, 0, SS, LI },
+			{ C, F_F, 101, 0, 0, 1000, 0, F1, LI },
+			{ C, F_R, 102, 0, 0, 0, 0, CL, CL },
+			AEND }, "SaFR", "OTH" },
+		{ "SYN-ACK seen first", {
+			{ S, F_S | F_A, 900, 101, 0, 1000, SYNFIN_AN_MIDSTREAM, ES, SR },
+			{ C, F_A, 101, 901, 0, 1000, 0, ES, ES },
+			AEND }, "^hA", "OTH" },
+		{ "reset by the server", {
+			AHS(100, 900),
+			{ S, F_R, 901, 0, 0, 0, 0, CL, CL },
+			AEND }, "ShAr", "RSTR" },
+		{ "reset by the client", {
+			AHS(100, 900),
+			{ C, F_R, 101, 0, 0, 0, 0, CL, CL },
+			AEND }, "ShAR", "RSTO" },
+		{ "SYN then FIN", {
+			{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+			{ C, F_F, 101, 0, 0, 1000, 0, F1, LI },
+			AEND }, "SF", "SH" },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct synfin_fsm f = run_anomalies(cases[i].steps);
+
+		if (strcmp(f.history, cases[i].history) ||
+		    strcmp(synfin_conn_state_name(synfin_fsm_conn_state(&f)),
+			   cases[i].conn_state))
+			fail_msg("%s: history %s conn_state %s, want %s %s",
+				 cases[i].name, f.history,
+				 synfin_conn_state_name(
+					 synfin_fsm_conn_state(&f)),
+				 cases[i].history, cases[i].conn_state);
+	}
+}
+
+static void test_history_repeats_and_log_letters(void **state)
+{
+	struct synfin_seg syn = { .seq = 100, .flags = F_S, .win = 1000,
+				  .wscale = -1 };
+	struct synfin_fsm_result res;
+	struct synfin_fsm f;
+	int i;
+
+	(void)state;
+	synfin_fsm_init(&f, &syn);
+	synfin_fsm_segment(&f, C, &syn, &res);
+	synfin_fsm_segment(&f, C, &syn, &res);	/* same seq: no new S */
+	syn.seq = 200;
+	synfin_fsm_segment(&f, C, &syn, &res);	/* new seq: S again */
+	assert_string_equal(f.history, "SS");
+	/* 100 zero-window ACKs from the server: w at 1, 10 and 100 */
+	for (i = 0; i < 100; i++) {
+		struct synfin_seg zw = { .seq = 5, .ack = 201, .flags = F_A,
+					 .wscale = -1 };
+
+		synfin_fsm_segment(&f, S, &zw, &res);
+	}
+	assert_string_equal(f.history, "SSawww");
+	assert_string_equal(synfin_anomaly_name(0), "retransmission");
+	assert_string_equal(synfin_anomaly_name(SYNFIN_AN_COUNT), "unknown");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +723,15 @@ int main(void)
 		cmocka_unit_test(test_reuse_and_close),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_random_segments_stay_valid),
+		cmocka_unit_test(test_anomaly_retransmissions),
+		cmocka_unit_test(test_anomaly_handshake_acks),
+		cmocka_unit_test(test_anomaly_rst_window),
+		cmocka_unit_test(test_anomaly_simultaneous_and_flags),
+		cmocka_unit_test(test_anomaly_half_close),
+		cmocka_unit_test(test_wscale_option),
+		cmocka_unit_test(test_window_scaling_applies_to_rst_check),
+		cmocka_unit_test(test_history_and_conn_state),
+		cmocka_unit_test(test_history_repeats_and_log_letters),
 	};
 
 	return cmocka_run_group_tests_name("fsm", tests, NULL, NULL);

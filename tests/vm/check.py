@@ -8,7 +8,8 @@ The connections to PORT in JSON, in order, must be of the given KINDs
 0,1,2,... with no gap, the handshake numbers are right (Ack = Seq + 1),
 both sides went through the expected states and ended CLOSED, and the
 number of SYN, FIN and RST segments equals what tcpdump captured for that
-connection. No "lost" record may appear.
+connection; the final event carries Zeek's history and conn_state, and
+no anomaly but a retransmission appears. No "lost" record may appear.
 """
 import json
 import re
@@ -33,6 +34,9 @@ EXPECT = {
     ),
     "refused": ("CLOSED SYN_SENT CLOSED", "LISTEN CLOSED"),
 }
+# Zeek's conn_state for each kind, on the connection's final event.
+CONN_STATE = {"client-close": "SF", "four-way": "SF", "server-close": "SF",
+              "refused": "REJ"}
 FLAG_BITS = {"FIN": FIN, "SYN": SYN, "RST": RST, "PSH": 0x08, "ACK": ACK,
              "URG": 0x20, "ECE": 0x40, "CWR": 0x80}
 
@@ -111,6 +115,13 @@ def main():
         last = evs[-1]
         if (last["client_state"], last["server_state"]) != ("CLOSED", "CLOSED"):
             errors.append(f"{where}: ends {last['client_state']}/{last['server_state']}")
+        if last.get("conn_state") != CONN_STATE[kind] or not last.get("history", "").startswith("S"):
+            errors.append(f"{where}: final history {last.get('history')!r} conn_state {last.get('conn_state')!r}, want {CONN_STATE[kind]}")
+        if any("history" in e for e in evs[:-1]):
+            errors.append(f"{where}: history before the final event")
+        odd = sorted({a for e in evs for a in e["anomalies"]} - {"retransmission"})
+        if odd:
+            errors.append(f"{where}: anomalies {odd} in ordinary traffic")
 
         segs = [e for e in evs if e["type"] == "segment"]
         syn = [e for e in segs if e["flags"] == ["SYN"]]
@@ -134,7 +145,8 @@ def main():
                          if cport in ports and port in ports and fl & bit)
             if ours != theirs:
                 errors.append(f"{where}: {ours} {name} segments, tcpdump captured {theirs}")
-        print(f"{where}: {len(evs)} events; client {chain(evs, 'client')}; server {chain(evs, 'server')}")
+        print(f"{where}: {len(evs)} events; client {chain(evs, 'client')}; server {chain(evs, 'server')}; "
+              f"history {last.get('history')} {last.get('conn_state')}")
 
     for e in errors:
         print("ERROR:", e)

@@ -61,6 +61,42 @@ enum synfin_end_reason {
 #define SYNFIN_TCP_ECE	0x40
 #define SYNFIN_TCP_CWR	0x80
 
+/* SYNFIN_E_ANOMALIES bits: what was unusual about a segment. */
+#define SYNFIN_AN_RETRANSMISSION	0x0001	/* repeats a SYN, SYN-ACK or FIN */
+#define SYNFIN_AN_BAD_SYNACK_ACK	0x0002	/* SYN-ACK ack != client ISN + 1 */
+#define SYNFIN_AN_BAD_HANDSHAKE_ACK	0x0004	/* 3rd segment ack != server ISN + 1 */
+#define SYNFIN_AN_RST_OUT_OF_WINDOW	0x0008	/* RST outside the window: not obeyed */
+#define SYNFIN_AN_MIDSTREAM		0x0010	/* flow picked up without its SYN */
+#define SYNFIN_AN_UNEXPECTED_SYN	0x0020	/* SYN on a synchronized connection */
+#define SYNFIN_AN_SIMULTANEOUS_OPEN	0x0040	/* SYNs crossed (or split handshake) */
+#define SYNFIN_AN_SIMULTANEOUS_CLOSE	0x0080	/* FINs crossed */
+#define SYNFIN_AN_INVALID_FLAGS		0x0100	/* SYN+FIN, SYN+RST or FIN+RST */
+#define SYNFIN_AN_NEW_ISN		0x0200	/* SYN again with another ISN */
+#define SYNFIN_AN_HALF_CLOSE		0x0400	/* data after the peer's FIN */
+#define SYNFIN_AN_COUNT			11
+
+/* Zeek conn.log conn_state codes, for SYNFIN_E_CONN_STATE. */
+enum synfin_conn_state {
+	SYNFIN_CS_NONE,		/* connection not ended */
+	SYNFIN_CS_S0,
+	SYNFIN_CS_S1,
+	SYNFIN_CS_SF,
+	SYNFIN_CS_REJ,
+	SYNFIN_CS_S2,
+	SYNFIN_CS_S3,
+	SYNFIN_CS_RSTO,
+	SYNFIN_CS_RSTR,
+	SYNFIN_CS_RSTOS0,
+	SYNFIN_CS_RSTRH,
+	SYNFIN_CS_SH,
+	SYNFIN_CS_SHR,
+	SYNFIN_CS_OTH,
+	SYNFIN_CS_COUNT
+};
+
+/* Longest Zeek-style history string, with its NUL. */
+#define SYNFIN_HISTORY_LEN	32
+
 /* SYNFIN_E_ISN_KNOWN bits */
 #define SYNFIN_ISN_CLIENT	0x01
 #define SYNFIN_ISN_SERVER	0x02
@@ -119,6 +155,9 @@ enum synfin_event_attr {
 	SYNFIN_E_LOST,		/* u64: events lost on SYNFIN_E_CPU */
 	SYNFIN_E_FIRST_NS,	/* u64, flows: first segment seen */
 	SYNFIN_E_LAST_NS,	/* u64, flows: last segment seen */
+	SYNFIN_E_ANOMALIES,	/* u32: SYNFIN_AN_* */
+	SYNFIN_E_HISTORY,	/* string: Zeek-style history, final event */
+	SYNFIN_E_CONN_STATE,	/* u8: enum synfin_conn_state, final event */
 	__SYNFIN_E_MAX,
 };
 
