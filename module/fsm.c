@@ -149,15 +149,20 @@ static bool acks_fin(const struct synfin_fsm *f, enum synfin_side side,
 	       !seq_before(seg->ack, f->fin_end[side]);
 }
 
-/* Does @seg, sent by the peer of @side, acknowledge @side's SYN? */
+/*
+ * Does @seg, sent by the peer of @side, acknowledge @side's SYN? RFC 9293
+ * accepts ISN < ack <= SND.NXT: exactly ISN + 1, or more when the SYN
+ * carried data that is acknowledged too.
+ */
 static bool acks_syn(const struct synfin_fsm *f, enum synfin_side side,
-		     const struct synfin_seg *seg, bool exact)
+		     const struct synfin_seg *seg)
 {
-	__u32 want = f->isn[side] + 1;
+	__u32 first = f->isn[side] + 1;
+	__u32 last = (f->flags & nxt_bit(side)) ? f->nxt[side] : first;
 
 	if (!(seg->flags & SYNFIN_TCP_ACK) || !(f->flags & isn_bit(side)))
 		return false;
-	return exact ? seg->ack == want : !seq_before(seg->ack, want);
+	return !seq_before(seg->ack, first) && !seq_before(last, seg->ack);
 }
 
 enum synfin_side synfin_fsm_init(struct synfin_fsm *f,
@@ -203,16 +208,26 @@ static void sender_moves(struct synfin_fsm *f, enum synfin_side s,
 	if (seg->flags & SYNFIN_TCP_SYN) {
 		bool fresh = st == SYNFIN_ST_CLOSED || st == SYNFIN_ST_LISTEN;
 		bool known = f->flags & isn_bit(s);
+		bool synack = seg->flags & SYNFIN_TCP_ACK;
+		__u16 sa = s == SYNFIN_CLIENT ? SYNFIN_FSM_SA_CLIENT :
+						SYNFIN_FSM_SA_SERVER;
 
+		/*
+		 * The same ISN again is a retransmission, unless it is the
+		 * first SYN-ACK, after a crossed bare SYN. Another ISN is a
+		 * new attempt, or out of place once synchronized.
+		 */
 		if (!fresh && known && seg->seq == f->isn[s]) {
-			res->anomalies |= SYNFIN_AN_RETRANSMISSION;
+			if (!synack || (f->flags & sa))
+				res->anomalies |= SYNFIN_AN_RETRANSMISSION;
 		} else if (!fresh && synchronized(st)) {
 			res->anomalies |= SYNFIN_AN_UNEXPECTED_SYN;
 		} else if (!fresh && known) {
-			/* SYN again with another ISN: a new attempt. */
 			res->anomalies |= SYNFIN_AN_NEW_ISN;
 			set_isn(f, s, seg->seq);
 		}
+		if (synack)
+			f->flags |= sa;
 
 		if (!(seg->flags & SYNFIN_TCP_ACK)) {
 			if (fresh) {
@@ -278,7 +293,7 @@ static void receiver_moves(struct synfin_fsm *f, enum synfin_side r,
 
 	switch (st) {
 	case SYNFIN_ST_SYN_SENT:
-		if (syn && acks_syn(f, r, seg, true))
+		if (syn && acks_syn(f, r, seg))
 			st = SYNFIN_ST_ESTABLISHED;
 		else if (syn && (seg->flags & SYNFIN_TCP_ACK) &&
 			 (f->flags & isn_bit(r)))
@@ -288,12 +303,12 @@ static void receiver_moves(struct synfin_fsm *f, enum synfin_side r,
 			st = SYNFIN_ST_SYN_RCVD;	/* crossed SYNs */
 		break;
 	case SYNFIN_ST_SYN_RCVD:
-		/* The handshake's last ACK must be for exactly ISN + 1. */
-		if ((seg->flags & SYNFIN_TCP_ACK) && (f->flags & isn_bit(r)) &&
-		    !acks_syn(f, r, seg, true))
-			res->anomalies |= SYNFIN_AN_BAD_HANDSHAKE_ACK;
-		if (acks_syn(f, r, seg, false))
+		/* The handshake's last ACK must be for ISN + 1. */
+		if (acks_syn(f, r, seg))
 			st = SYNFIN_ST_ESTABLISHED;
+		else if ((seg->flags & SYNFIN_TCP_ACK) &&
+			 (f->flags & isn_bit(r)))
+			res->anomalies |= SYNFIN_AN_BAD_HANDSHAKE_ACK;
 		break;
 	case SYNFIN_ST_FIN_WAIT_1:
 		if (acks_fin(f, r, seg))

@@ -28,6 +28,8 @@
 #define SYNFIN_FSM_WS_CLIENT	0x0200	/* client's SYN offered window scaling */
 #define SYNFIN_FSM_WS_SERVER	0x0400
 #define SYNFIN_FSM_HALF_CLOSE	0x0800	/* half-close already reported */
+#define SYNFIN_FSM_SA_CLIENT	0x1000	/* client has sent a SYN-ACK */
+#define SYNFIN_FSM_SA_SERVER	0x2000	/* server has sent a SYN-ACK */
 
 /* Zeek's endpoint states, for conn_state. */
 enum synfin_zeek_state {

@@ -528,6 +528,29 @@ static void test_anomaly_simultaneous_and_flags(void **state)
 	run_anomalies(new_isn);
 }
 
+static void test_data_on_syn_and_crossed_synack(void **state)
+{
+	static const struct astep data_on_syn[] = {
+		{ C, F_S, 100, 0, 5, 1000, 0, SS, LI },
+		/* acks the SYN's 5 bytes too: acceptable */
+		{ S, F_S | F_A, 900, 106, 0, 1000, 0, ES, SR },
+		{ C, F_A, 106, 901, 10, 1000, 0, ES, ES },
+		AEND
+	};
+	static const struct astep crossed[] = {
+		{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
+		{ S, F_S, 900, 0, 0, 1000, SYNFIN_AN_SIMULTANEOUS_OPEN, SR, SR },
+		/* the SYN-ACKs resend each ISN: not retransmissions */
+		{ C, F_S | F_A, 100, 901, 0, 1000, 0, SR, ES },
+		{ S, F_S | F_A, 900, 101, 0, 1000, 0, ES, ES },
+		{ S, F_S | F_A, 900, 101, 0, 1000, SYNFIN_AN_RETRANSMISSION, ES, ES },
+		AEND
+	};
+	(void)state;
+	run_anomalies(data_on_syn);
+	run_anomalies(crossed);
+}
+
 static void test_anomaly_half_close(void **state)
 {
 	static const struct astep s[] = {
@@ -728,6 +751,7 @@ int main(void)
 		cmocka_unit_test(test_anomaly_rst_window),
 		cmocka_unit_test(test_anomaly_simultaneous_and_flags),
 		cmocka_unit_test(test_anomaly_half_close),
+		cmocka_unit_test(test_data_on_syn_and_crossed_synack),
 		cmocka_unit_test(test_wscale_option),
 		cmocka_unit_test(test_window_scaling_applies_to_rst_check),
 		cmocka_unit_test(test_history_and_conn_state),
