@@ -83,7 +83,7 @@ client() { # netns host port mode
 settle() { sleep 2; }
 
 echo "== synfin VM suite on $(uname -r), $(nproc) CPUs"
-insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 || { echo "FAIL: insmod"; echo "0 passed, 1 failed"; exit 1; }
+insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 syn_timeout_ms=1500 || { echo "FAIL: insmod"; echo "0 passed, 1 failed"; exit 1; }
 ok "insmod $(basename "$KO")"
 modprobe veth
 
@@ -172,6 +172,21 @@ gone() {
 	return 1
 }
 check "deleting namespaces with live flows ($na + $nb) frees them" gone
+
+# ---- crafted segments: every state machine path, in the live kernel ----
+ip netns add inj && ip netns add obs
+ip link add vi type veth peer name vo
+ip link set vi netns inj && ip link set vo netns obs
+ip -n inj link set vi up && ip -n obs link set vo up
+ip -n obs addr add 192.0.2.254/24 dev vo
+mac=$(ip netns exec obs cat /sys/class/net/vo/address)
+reader inject obs
+ip netns exec inj $PY "$here/inject.py" send vi "$mac" || ko "inject: sending"
+sleep 3		# TIME_WAIT (1 s) and the unanswered SYN (1.5 s) run out
+stop_all
+check "crafted segments: every scenario's timeline, segment by segment" \
+	$PY "$here/inject.py" check "$OUT/inject.json"
+ip netns del inj && ip netns del obs
 
 # ---- privileges ----
 denied() { # expect exit 4 and a clear message
