@@ -6,7 +6,7 @@
 #   make check                every test: units, then both kernels in QEMU
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module reader clean deps demo check unit vmtest style sparse
+.PHONY: all module reader clean deps demo check unit fuzz vmtest style sparse
 
 all: module reader
 
@@ -25,6 +25,9 @@ deps:
 unit: deps
 	$(MAKE) -C tests/unit check
 
+fuzz: deps
+	$(MAKE) -C tests/fuzz run
+
 style: deps
 	scripts/style.sh
 
@@ -36,6 +39,7 @@ vmtest: deps reader
 
 check: deps
 	$(MAKE) unit
+	$(MAKE) fuzz
 	$(MAKE) style
 	$(MAKE) reader
 	scripts/vm-tests.sh $(KVERS)

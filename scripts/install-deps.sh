@@ -10,7 +10,8 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	libmnl-dev libcmocka-dev
 	sparse perl python3
-	tcpdump socat iproute2 util-linux procps
+	tcpdump socat iproute2 util-linux procps nftables conntrack
+	clang libfuzzer-14-dev
 )
 
 missing=()

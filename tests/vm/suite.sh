@@ -173,6 +173,27 @@ gone() {
 }
 check "deleting namespaces with live flows ($na + $nb) frees them" gone
 
+# ---- cross-check with netfilter conntrack ----
+# An nftables "ct state" rule makes conntrack track this namespace.
+nft -f - <<'NFT'
+table inet synfin_ct {
+	chain out { type filter hook output priority 0; ct state new,established accept; }
+}
+NFT
+conntrack -E -p tcp > "$OUT/conntrack.txt" 2>&1 &
+pids+=($!)
+reader conntrack ""
+server "" 127.0.0.1 9700
+client "" 127.0.0.1 9700 client-close || ko "conntrack: traffic"
+client "" 127.0.0.1 9700 four-way || ko "conntrack: traffic"
+client "" 127.0.0.1 9700 server-close || ko "conntrack: traffic"
+client "" 127.0.0.1 9701 refused || ko "conntrack: traffic"
+sleep 0.5
+stop_all
+check "conntrack -E and synfin agree on every connection's life" \
+	$PY "$here/ctcompare.py" "$OUT/conntrack.txt" "$OUT/conntrack.json" 9700 9701
+nft delete table inet synfin_ct
+
 # ---- crafted segments: every state machine path, in the live kernel ----
 ip netns add inj && ip netns add obs
 ip link add vi type veth peer name vo

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: header parsing, the bounded flow table and the state
+ * machine, fed arbitrary packets. Input: one byte of table capacity, then
+ * packets, each a 2-byte big-endian length and that many bytes from the IP
+ * header on. Any invariant broken aborts, which libFuzzer reports.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "packet.h"
+#include "table.h"
+
+#define CHECK(cond)                                                       \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			fprintf(stderr, "invariant broken: %s\n", #cond); \
+			abort();                                          \
+		}                                                         \
+	} while (0)
+
+static void check_flow(const struct sf_flow_entry *e,
+		       const struct synfin_fsm_result *res)
+{
+	enum synfin_conn_state cs = synfin_fsm_conn_state(&e->fsm);
+	unsigned int i;
+
+	CHECK(e->fsm.state[0] < SYNFIN_ST_COUNT);
+	CHECK(e->fsm.state[1] < SYNFIN_ST_COUNT);
+	CHECK(e->fsm.zstate[0] <= SYNFIN_Z_RESET);
+	CHECK(e->fsm.zstate[1] <= SYNFIN_Z_RESET);
+	CHECK(res->ntrans <= SYNFIN_FSM_MAX_TRANS);
+	CHECK(!(res->anomalies & ~((1u << SYNFIN_AN_COUNT) - 1)));
+	for (i = 0; i < res->ntrans; i++) {
+		CHECK(res->trans[i].who <= SYNFIN_SERVER);
+		CHECK(res->trans[i].from < SYNFIN_ST_COUNT);
+		CHECK(res->trans[i].to < SYNFIN_ST_COUNT);
+		CHECK(res->trans[i].from != res->trans[i].to);
+	}
+	CHECK(cs > SYNFIN_CS_NONE && cs < SYNFIN_CS_COUNT);
+	CHECK(e->fsm.hist_len < SYNFIN_HISTORY_LEN);
+	CHECK(memchr(e->fsm.history, 0, SYNFIN_HISTORY_LEN) != NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sf_table *t;
+	uint32_t cap;
+	uint64_t ts = 0;
+
+	if (size < 1)
+		return 0;
+	cap = (data[0] & 15) + 1;	/* tiny tables: evictions happen */
+	t = sf_table_new(cap);
+	CHECK(t);
+	data++;
+	size--;
+
+	while (size >= 2) {
+		size_t len = (size_t)data[0] << 8 | data[1];
+		struct synfin_fsm_result res;
+		struct sf_flow_entry old, *e;
+		enum synfin_side from;
+		struct sf_packet p;
+		unsigned int what;
+		int rc;
+
+		data += 2;
+		size -= 2;
+		if (len > size)
+			len = size;
+		rc = sf_packet_parse(data, len, &p);
+		CHECK(rc == SF_PKT_OK || rc == SF_PKT_SKIP || rc == SF_PKT_BAD);
+		if (rc == SF_PKT_OK) {
+			CHECK(p.seg.wscale >= -1 && p.seg.wscale <= 14);
+			CHECK(p.family == 2 || p.family == 10);
+			e = sf_table_segment(t, &p, ++ts, &from, &res, &what,
+					     &old);
+			CHECK(e);
+			CHECK(from == SYNFIN_CLIENT || from == SYNFIN_SERVER);
+			check_flow(e, &res);
+			if (synfin_fsm_ended(&e->fsm))
+				sf_table_remove(t, e);
+		}
+		CHECK(sf_table_count(t) <= cap);
+		data += len;
+		size -= len;
+	}
+	sf_table_free(t);
+	return 0;
+}
