@@ -725,6 +725,68 @@ static void test_history_repeats_and_log_letters(void **state)
 	assert_string_equal(synfin_anomaly_name(SYNFIN_AN_COUNT), "unknown");
 }
 
+/* An acceptable RST from either side, in every state pair reachable. */
+static void test_rst_in_every_state(void **state)
+{
+	static const struct step prefixes[][10] = {
+		{ { C, F_S, 100, 0, 0, SS, LI, -1 }, END },
+		{ { C, F_S, 100, 0, 0, SS, LI, -1 },
+		  { S, F_S | F_A, 900, 101, 0, ES, SR, -1 }, END },
+		{ HANDSHAKE(100, 900), END },
+		{ HANDSHAKE(100, 900), { C, F_F | F_A, 101, 901, 0, F1, CW, -1 },
+		  END },
+		{ HANDSHAKE(100, 900), { C, F_F | F_A, 101, 901, 0, F1, CW, -1 },
+		  { S, F_A, 901, 102, 0, F2, CW, -1 }, END },
+		{ HANDSHAKE(100, 900), { C, F_F | F_A, 101, 901, 0, F1, CW, -1 },
+		  { S, F_F | F_A, 901, 102, 0, TW, LA, -1 }, END },
+		{ HANDSHAKE(100, 900), { C, F_F | F_A, 101, 901, 0, F1, CW, -1 },
+		  { S, F_F | F_A, 901, 101, 0, CG, CG, -1 }, END },
+		{ HANDSHAKE(100, 900), { S, F_F | F_A, 901, 101, 0, CW, F1, -1 },
+		  { C, F_F | F_A, 101, 902, 0, LA, TW, -1 }, END },
+		{ HANDSHAKE(100, 900), { S, F_F | F_A, 901, 101, 0, CW, F1, -1 },
+		  { C, F_F | F_A, 101, 902, 0, LA, TW, -1 },
+		  { S, F_A, 902, 102, 0, CL, TW, -1 }, END },
+	};
+	unsigned int i, side;
+
+	(void)state;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		for (side = C; side <= S; side++) {
+			const struct step *st = prefixes[i];
+			struct synfin_fsm_result res;
+			struct synfin_fsm f;
+			struct synfin_seg rst;
+			int open = 0, k;
+
+			for (k = 0; st[k].from >= 0; k++) {
+				struct synfin_seg seg = {
+					.seq = st[k].seq, .ack = st[k].ack,
+					.flags = st[k].flags, .win = 1000,
+					.wscale = -1,
+				};
+
+				if (k == 0)
+					synfin_fsm_init(&f, &seg);
+				synfin_fsm_segment(&f, (enum synfin_side)st[k].from,
+						   &seg, &res);
+			}
+			open = (f.state[C] != CL) + (f.state[S] != CL);
+			rst = (struct synfin_seg){
+				.seq = f.nxt[side], .ack = f.nxt[!side],
+				.flags = F_R | F_A, .wscale = -1,
+			};
+			synfin_fsm_segment(&f, (enum synfin_side)side, &rst, &res);
+			if (!synfin_fsm_ended(&f) || res.ntrans != open ||
+			    res.anomalies)
+				fail_msg("prefix %u, RST from %s: %s/%s, %u transitions, anomalies %#x",
+					 i, side == C ? "client" : "server",
+					 synfin_state_name(f.state[C]),
+					 synfin_state_name(f.state[S]),
+					 res.ntrans, res.anomalies);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -752,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_anomaly_simultaneous_and_flags),
 		cmocka_unit_test(test_anomaly_half_close),
 		cmocka_unit_test(test_data_on_syn_and_crossed_synack),
+		cmocka_unit_test(test_rst_in_every_state),
 		cmocka_unit_test(test_wscale_option),
 		cmocka_unit_test(test_window_scaling_applies_to_rst_check),
 		cmocka_unit_test(test_history_and_conn_state),
