@@ -85,34 +85,21 @@ static bool seq_before(__u32 a, __u32 b)
 	return (__s32)(a - b) < 0;
 }
 
-static __u8 isn_bit(enum synfin_side side)
+/*
+ * Each per-side flag comes as a pair, the server's bit just above the
+ * client's: the bit of @side given the client's.
+ */
+static __u16 side_bit(enum synfin_side side, __u16 client_bit)
 {
-	return side == SYNFIN_CLIENT ? SYNFIN_ISN_CLIENT : SYNFIN_ISN_SERVER;
+	return side == SYNFIN_CLIENT ? client_bit : client_bit << 1;
 }
 
-static __u8 fin_bit(enum synfin_side side)
-{
-	return side == SYNFIN_CLIENT ? SYNFIN_FSM_FIN_CLIENT :
-				       SYNFIN_FSM_FIN_SERVER;
-}
-
-static __u16 nxt_bit(enum synfin_side side)
-{
-	return side == SYNFIN_CLIENT ? SYNFIN_FSM_NXT_CLIENT :
-				       SYNFIN_FSM_NXT_SERVER;
-}
-
-static __u16 ack_bit(enum synfin_side side)
-{
-	return side == SYNFIN_CLIENT ? SYNFIN_FSM_ACK_CLIENT :
-				       SYNFIN_FSM_ACK_SERVER;
-}
-
-static __u16 ws_bit(enum synfin_side side)
-{
-	return side == SYNFIN_CLIENT ? SYNFIN_FSM_WS_CLIENT :
-				       SYNFIN_FSM_WS_SERVER;
-}
+#define ISN_BIT(side)	side_bit(side, SYNFIN_ISN_CLIENT)
+#define FIN_BIT(side)	side_bit(side, SYNFIN_FSM_FIN_CLIENT)
+#define NXT_BIT(side)	side_bit(side, SYNFIN_FSM_NXT_CLIENT)
+#define ACK_BIT(side)	side_bit(side, SYNFIN_FSM_ACK_CLIENT)
+#define WS_BIT(side)	side_bit(side, SYNFIN_FSM_WS_CLIENT)
+#define SA_BIT(side)	side_bit(side, SYNFIN_FSM_SA_CLIENT)
 
 static bool synchronized(__u8 st)
 {
@@ -138,14 +125,14 @@ static void set_state(struct synfin_fsm *f, struct synfin_fsm_result *res,
 static void set_isn(struct synfin_fsm *f, enum synfin_side side, __u32 isn)
 {
 	f->isn[side] = isn;
-	f->flags |= isn_bit(side);
+	f->flags |= ISN_BIT(side);
 }
 
 /* Does @seg, sent by the peer of @side, acknowledge all of @side's FIN? */
 static bool acks_fin(const struct synfin_fsm *f, enum synfin_side side,
 		     const struct synfin_seg *seg)
 {
-	return (seg->flags & SYNFIN_TCP_ACK) && (f->flags & fin_bit(side)) &&
+	return (seg->flags & SYNFIN_TCP_ACK) && (f->flags & FIN_BIT(side)) &&
 	       !seq_before(seg->ack, f->fin_end[side]);
 }
 
@@ -158,9 +145,9 @@ static bool acks_syn(const struct synfin_fsm *f, enum synfin_side side,
 		     const struct synfin_seg *seg)
 {
 	__u32 first = f->isn[side] + 1;
-	__u32 last = (f->flags & nxt_bit(side)) ? f->nxt[side] : first;
+	__u32 last = (f->flags & NXT_BIT(side)) ? f->nxt[side] : first;
 
-	if (!(seg->flags & SYNFIN_TCP_ACK) || !(f->flags & isn_bit(side)))
+	if (!(seg->flags & SYNFIN_TCP_ACK) || !(f->flags & ISN_BIT(side)))
 		return false;
 	return !seq_before(seg->ack, first) && !seq_before(last, seg->ack);
 }
@@ -207,10 +194,9 @@ static void sender_moves(struct synfin_fsm *f, enum synfin_side s,
 
 	if (seg->flags & SYNFIN_TCP_SYN) {
 		bool fresh = st == SYNFIN_ST_CLOSED || st == SYNFIN_ST_LISTEN;
-		bool known = f->flags & isn_bit(s);
+		bool known = f->flags & ISN_BIT(s);
 		bool synack = seg->flags & SYNFIN_TCP_ACK;
-		__u16 sa = s == SYNFIN_CLIENT ? SYNFIN_FSM_SA_CLIENT :
-						SYNFIN_FSM_SA_SERVER;
+		__u16 sa = SA_BIT(s);
 
 		/*
 		 * The same ISN again is a retransmission, unless it is the
@@ -253,11 +239,11 @@ static void sender_moves(struct synfin_fsm *f, enum synfin_side s,
 		__u32 end = seg->seq + seg->len + 1 +
 			    !!(seg->flags & SYNFIN_TCP_SYN);
 
-		if ((f->flags & fin_bit(s)) && end == f->fin_end[s])
+		if ((f->flags & FIN_BIT(s)) && end == f->fin_end[s])
 			res->anomalies |= SYNFIN_AN_RETRANSMISSION;
-		if (!(f->flags & fin_bit(s)) || seq_before(f->fin_end[s], end))
+		if (!(f->flags & FIN_BIT(s)) || seq_before(f->fin_end[s], end))
 			f->fin_end[s] = end;
-		f->flags |= fin_bit(s);
+		f->flags |= FIN_BIT(s);
 
 		switch (st) {
 		case SYNFIN_ST_SYN_SENT:
@@ -296,7 +282,7 @@ static void receiver_moves(struct synfin_fsm *f, enum synfin_side r,
 		if (syn && acks_syn(f, r, seg))
 			st = SYNFIN_ST_ESTABLISHED;
 		else if (syn && (seg->flags & SYNFIN_TCP_ACK) &&
-			 (f->flags & isn_bit(r)))
+			 (f->flags & ISN_BIT(r)))
 			res->anomalies |= SYNFIN_AN_BAD_SYNACK_ACK;
 		else if (syn && !(seg->flags & SYNFIN_TCP_ACK) &&
 			 f->state[s] == SYNFIN_ST_SYN_RCVD)
@@ -307,7 +293,7 @@ static void receiver_moves(struct synfin_fsm *f, enum synfin_side r,
 		if (acks_syn(f, r, seg))
 			st = SYNFIN_ST_ESTABLISHED;
 		else if ((seg->flags & SYNFIN_TCP_ACK) &&
-			 (f->flags & isn_bit(r)))
+			 (f->flags & ISN_BIT(r)))
 			res->anomalies |= SYNFIN_AN_BAD_HANDSHAKE_ACK;
 		break;
 	case SYNFIN_ST_FIN_WAIT_1:
@@ -352,14 +338,14 @@ static bool rst_acceptable(const struct synfin_fsm *f, enum synfin_side s,
 	enum synfin_side r = !s;
 	__u32 expect, wnd;
 
-	if (f->state[r] == SYNFIN_ST_SYN_SENT && (f->flags & isn_bit(r)))
+	if (f->state[r] == SYNFIN_ST_SYN_SENT && (f->flags & ISN_BIT(r)))
 		/* A reset to a SYN must acknowledge that SYN. */
 		return (seg->flags & SYNFIN_TCP_ACK) &&
 		       seg->ack == f->isn[r] + 1;
-	if (!(f->flags & nxt_bit(s)))
+	if (!(f->flags & NXT_BIT(s)))
 		return true;		/* nothing known to check against */
 	/* The receiver's next expected sequence number, as observed. */
-	expect = (f->flags & ack_bit(r)) ? f->last_ack[r] : f->nxt[s];
+	expect = (f->flags & ACK_BIT(r)) ? f->last_ack[r] : f->nxt[s];
 	if (seg->seq == expect || seg->seq == f->nxt[s])
 		return true;
 	wnd = f->wnd[r] ? f->wnd[r] : 1;
@@ -427,7 +413,7 @@ static void record_history(struct synfin_fsm *f, enum synfin_side s,
 		hist_seq(f, s, ack ? 'H' : 'S', ack ? 1 : 0, seg->seq);
 	if (seg->len) {
 		hist_once(f, s, 'D', 1);
-		if ((f->flags & nxt_bit(s)) && seq_before(seg->seq, f->nxt[s]))
+		if ((f->flags & NXT_BIT(s)) && seq_before(seg->seq, f->nxt[s]))
 			hist_log(f, s, 'T', &f->retrans[s]);
 	} else if (ack && !syn && !fin && !rst) {
 		hist_once(f, s, 'A', 0);
@@ -479,17 +465,17 @@ static void track(struct synfin_fsm *f, enum synfin_side s,
 	bool scaled = (f->flags & SYNFIN_FSM_WS_CLIENT) &&
 		      (f->flags & SYNFIN_FSM_WS_SERVER);
 
-	if (!(f->flags & nxt_bit(s)) || seq_before(f->nxt[s], end))
+	if (!(f->flags & NXT_BIT(s)) || seq_before(f->nxt[s], end))
 		f->nxt[s] = end;
-	f->flags |= nxt_bit(s);
+	f->flags |= NXT_BIT(s);
 	if (seg->flags & SYNFIN_TCP_ACK) {
 		f->last_ack[s] = seg->ack;
-		f->flags |= ack_bit(s);
+		f->flags |= ACK_BIT(s);
 	}
 	if (seg->flags & SYNFIN_TCP_SYN) {
 		if (seg->wscale >= 0) {
 			f->wscale[s] = (__u8)seg->wscale;
-			f->flags |= ws_bit(s);
+			f->flags |= WS_BIT(s);
 		}
 		f->wnd[s] = seg->win;	/* never scaled on a SYN */
 	} else {
@@ -506,8 +492,8 @@ void synfin_fsm_segment(struct synfin_fsm *f, enum synfin_side from,
 
 	res->ntrans = 0;
 	res->anomalies = 0;
-	if ((f->flags & SYNFIN_FSM_MIDSTREAM) && !(f->flags & nxt_bit(from)) &&
-	    !(f->flags & nxt_bit(!from)))
+	if ((f->flags & SYNFIN_FSM_MIDSTREAM) && !(f->flags & NXT_BIT(from)) &&
+	    !(f->flags & NXT_BIT(!from)))
 		res->anomalies |= SYNFIN_AN_MIDSTREAM;	/* first segment */
 	if (((fl & SYNFIN_TCP_SYN) && (fl & (SYNFIN_TCP_FIN | SYNFIN_TCP_RST))) ||
 	    ((fl & SYNFIN_TCP_FIN) && (fl & SYNFIN_TCP_RST)))
