@@ -18,30 +18,47 @@ if [ ! -s "$initrd" ] || [ "$initrd" -ot "$top/scripts/mkinitramfs.sh" ]; then
 fi
 rm -f "$outdir/rc" "$outdir/console.log"
 
-accel="-accel tcg -cpu max"
+# Single-threaded TCG: with one host thread per vCPU, the kernel's own
+# boot-time code patching (int3-based text_poke) can race with stale
+# translated code on the other vCPU and oops before anything of ours runs.
+accel="-accel tcg,thread=single -cpu max"
 if [ "${SYNFIN_VM_KVM:-0}" = 1 ]; then accel="-accel kvm -cpu host"; fi
 
-set +e
-# shellcheck disable=SC2086
-timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel \
-	-smp "$smp" -m 1536 -nographic -no-reboot -nodefaults \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.top=$top synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script" \
-	-serial "file:$outdir/console.log" \
-	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
-	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
-	-fsdev "local,id=repo,path=$top,security_model=none,readonly=on,multidevs=remap" \
-	-device virtio-9p-pci,fsdev=repo,mount_tag=repo \
-	-fsdev "local,id=out,path=$outdir,security_model=none" \
-	-device virtio-9p-pci,fsdev=out,mount_tag=out \
-	-device virtio-rng-pci > "$outdir/qemu.log" 2>&1
-qrc=$?
-set -e
+boot() {
+	set +e
+	# shellcheck disable=SC2086
+	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel \
+		-smp "$smp" -m 1536 -nographic -no-reboot -nodefaults \
+		-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.top=$top synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script" \
+		-serial "file:$outdir/console.log" \
+		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
+		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+		-fsdev "local,id=repo,path=$top,security_model=none,readonly=on,multidevs=remap" \
+		-device virtio-9p-pci,fsdev=repo,mount_tag=repo \
+		-fsdev "local,id=out,path=$outdir,security_model=none" \
+		-device virtio-9p-pci,fsdev=out,mount_tag=out \
+		-device virtio-rng-pci > "$outdir/qemu.log" 2>&1
+	qrc=$?
+	set -e
+}
+
+problem='Kernel panic|BUG:|Oops|WARNING:|Call Trace:|UBSAN:|KASAN:'
+boot
+# A crash before the test even started cannot be ours (no module is
+# loaded yet): say so, keep its console, and boot once more.
+if grep -qE "$problem" "$outdir/console.log" &&
+   ! grep -q "synfin-vm: kernel" "$outdir/console.log"; then
+	echo "vm-run: $kver: the kernel crashed while booting, before the test started; retrying once:" >&2
+	grep -m3 -E "$problem" "$outdir/console.log" >&2
+	mv "$outdir/console.log" "$outdir/console-boot-crash.log"
+	boot
+fi
 
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	echo "vm-run: $kver: timed out after ${timeout_s}s" >&2
 	rc=1
-elif grep -qE 'Kernel panic|BUG:|Oops|WARNING:|Call Trace:|UBSAN:|KASAN:' "$outdir/console.log"; then
+elif grep -qE "$problem" "$outdir/console.log"; then
 	echo "vm-run: $kver: kernel reported a problem:" >&2
 	grep -nE -A20 'Kernel panic|BUG:|Oops|WARNING:|UBSAN:|KASAN:' "$outdir/console.log" | head -60 >&2
 	rc=1
