@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the userspace flow table (userspace/table.c) fed real
+ * IPv4 and IPv6 packets through the parser: roles, states, history, the
+ * capacity bound with LRU eviction, and a new SYN on an ended tuple.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "packet.h"
+#include "table.h"
+
+#define F_S SYNFIN_TCP_SYN
+#define F_A SYNFIN_TCP_ACK
+#define F_F SYNFIN_TCP_FIN
+#define F_R SYNFIN_TCP_RST
+
+/* Build an IPv4 or IPv6 TCP packet from host @a:@pa to @b:@pb. */
+static size_t build(uint8_t *p, int v6, uint8_t a, uint8_t b, uint16_t pa,
+		    uint16_t pb, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	size_t ip = v6 ? 40 : 20;
+	uint8_t *t = p + ip;
+
+	memset(p, 0, ip + 20);
+	if (v6) {
+		p[0] = 0x60; p[5] = 20; p[6] = 6; p[7] = 64;
+		p[8] = 0x20; p[9] = 0x01; p[23] = a;
+		p[24] = 0x20; p[25] = 0x01; p[39] = b;
+	} else {
+		p[0] = 0x45; p[3] = 40; p[8] = 64; p[9] = 6;
+		p[12] = 10; p[15] = a; p[16] = 10; p[19] = b;
+	}
+	t[0] = (uint8_t)(pa >> 8); t[1] = (uint8_t)pa;
+	t[2] = (uint8_t)(pb >> 8); t[3] = (uint8_t)pb;
+	t[4] = (uint8_t)(seq >> 24); t[5] = (uint8_t)(seq >> 16);
+	t[6] = (uint8_t)(seq >> 8); t[7] = (uint8_t)seq;
+	t[8] = (uint8_t)(ack >> 24); t[9] = (uint8_t)(ack >> 16);
+	t[10] = (uint8_t)(ack >> 8); t[11] = (uint8_t)ack;
+	t[12] = 5 << 4; t[13] = flags; t[14] = 0x10;
+	return ip + 20;
+}
+
+struct tstep {
+	int from_client;
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint8_t cstate, sstate;
+};
+
+static struct sf_flow_entry *feed(struct sf_table *t, int v6,
+				  const struct tstep *st, size_t n,
+				  uint16_t cport)
+{
+	struct sf_flow_entry *e = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct synfin_fsm_result res;
+		enum synfin_side from;
+		struct sf_packet p;
+		unsigned int what;
+		uint8_t buf[80];
+		size_t len;
+
+		len = st[i].from_client ?
+		      build(buf, v6, 1, 2, cport, 80, st[i].seq, st[i].ack,
+			    st[i].flags) :
+		      build(buf, v6, 2, 1, 80, cport, st[i].seq, st[i].ack,
+			    st[i].flags);
+		assert_int_equal(sf_packet_parse(buf, len, &p), SF_PKT_OK);
+		e = sf_table_segment(t, &p, i + 1, &from, &res, &what, NULL);
+		assert_non_null(e);
+		assert_int_equal(from, st[i].from_client ? SYNFIN_CLIENT :
+							    SYNFIN_SERVER);
+		if (e->fsm.state[0] != st[i].cstate ||
+		    e->fsm.state[1] != st[i].sstate)
+			fail_msg("v%d step %zu: %s/%s", v6 ? 6 : 4, i,
+				 synfin_state_name(e->fsm.state[0]),
+				 synfin_state_name(e->fsm.state[1]));
+	}
+	return e;
+}
+
+static const struct tstep four_way[] = {
+	{ 1, F_S, 100, 0, SYNFIN_ST_SYN_SENT, SYNFIN_ST_LISTEN },
+	{ 0, F_S | F_A, 900, 101, SYNFIN_ST_ESTABLISHED, SYNFIN_ST_SYN_RCVD },
+	{ 1, F_A, 101, 901, SYNFIN_ST_ESTABLISHED, SYNFIN_ST_ESTABLISHED },
+	{ 0, F_F | F_A, 901, 101, SYNFIN_ST_CLOSE_WAIT, SYNFIN_ST_FIN_WAIT_1 },
+	{ 1, F_A, 101, 902, SYNFIN_ST_CLOSE_WAIT, SYNFIN_ST_FIN_WAIT_2 },
+	{ 1, F_F | F_A, 101, 902, SYNFIN_ST_LAST_ACK, SYNFIN_ST_TIME_WAIT },
+	{ 0, F_A, 902, 102, SYNFIN_ST_CLOSED, SYNFIN_ST_TIME_WAIT },
+};
+
+static void test_both_families_server_closes_first(void **state)
+{
+	int v6;
+
+	(void)state;
+	for (v6 = 0; v6 <= 1; v6++) {
+		struct sf_table *t = sf_table_new(4);
+		struct sf_flow_entry *e;
+
+		e = feed(t, v6, four_way, 7, 40000);
+		assert_int_equal(e->family, v6 ? 10 : 2);
+		assert_int_equal(e->cport, 40000);
+		assert_int_equal(e->sport, 80);
+		assert_string_equal(e->fsm.history, "ShAfFa");
+		assert_int_equal(sf_table_count(t), 1);
+		sf_table_free(t);
+	}
+}
+
+static void test_capacity_and_lru(void **state)
+{
+	static const struct tstep syn[] = {
+		{ 1, F_S, 100, 0, SYNFIN_ST_SYN_SENT, SYNFIN_ST_LISTEN },
+	};
+	struct sf_table *t = sf_table_new(3);
+	struct sf_flow_entry *e;
+	uint16_t port;
+
+	(void)state;
+	for (port = 1; port <= 10; port++) {
+		e = feed(t, port & 1, syn, 1, port);
+		assert_true(sf_table_count(t) <= 3);
+		assert_int_equal(e->cport, port);
+	}
+	assert_int_equal(sf_table_count(t), 3);
+	assert_int_equal(sf_table_evicted(t), 7);
+	sf_table_remove(t, e);
+	assert_int_equal(sf_table_count(t), 2);
+	sf_table_free(t);
+}
+
+static void test_syn_reuses_ended_tuple(void **state)
+{
+	static const struct tstep again[] = {
+		{ 1, F_S, 5000, 0, SYNFIN_ST_SYN_SENT, SYNFIN_ST_LISTEN },
+		{ 0, F_R | F_A, 0, 5001, SYNFIN_ST_CLOSED, SYNFIN_ST_CLOSED },
+	};
+	struct sf_table *t = sf_table_new(4);
+	struct sf_flow_entry *e;
+	uint64_t first;
+
+	(void)state;
+	e = feed(t, 1, four_way, 7, 40001);	/* ends in TIME_WAIT */
+	first = e->conn;
+	e = feed(t, 1, again, 2, 40001);
+	assert_int_not_equal(e->conn, first);
+	assert_string_equal(e->fsm.history, "Sr");
+	assert_string_equal(synfin_conn_state_name(synfin_fsm_conn_state(&e->fsm)),
+			    "REJ");
+	assert_int_equal(sf_table_count(t), 1);
+	sf_table_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_both_families_server_closes_first),
+		cmocka_unit_test(test_capacity_and_lru),
+		cmocka_unit_test(test_syn_reuses_ended_tuple),
+	};
+
+	return cmocka_run_group_tests_name("table", tests, NULL, NULL);
+}
