@@ -676,6 +676,22 @@ static void test_history_and_conn_state(void **state)
 			AHS(100, 900),
 			{ C, F_R, 101, 0, 0, 0, 0, CL, CL },
 			AEND }, "ShAR", "RSTO" },
+		{ "close by the client, no reply", {
+			AHS(100, 900),
+			{ C, F_F | F_A, 101, 901, 0, 1000, 0, F1, CW },
+			AEND }, "ShAF", "S2" },
+		{ "close by the server, no reply", {
+			AHS(100, 900),
+			{ S, F_F | F_A, 901, 101, 0, 1000, 0, CW, F1 },
+			AEND }, "ShAf", "S3" },
+		{ "SYN-ACK then FIN, no SYN seen", {
+			{ S, F_S | F_A, 900, 101, 0, 1000, SYNFIN_AN_MIDSTREAM, ES, SR },
+			{ S, F_F | F_A, 901, 101, 0, 1000, 0, CW, F1 },
+			AEND }, "^hf", "SHR" },
+		{ "SYN-ACK then RST, no SYN seen", {
+			{ S, F_S | F_A, 900, 101, 0, 1000, SYNFIN_AN_MIDSTREAM, ES, SR },
+			{ S, F_R, 901, 0, 0, 0, 0, CL, CL },
+			AEND }, "^hr", "RSTRH" },
 		{ "SYN then FIN", {
 			{ C, F_S, 100, 0, 0, 1000, 0, SS, LI },
 			{ C, F_F, 101, 0, 0, 1000, 0, F1, LI },
