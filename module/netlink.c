@@ -346,7 +346,6 @@ struct synfin_batch {
 	struct sk_buff *skb;
 	struct net *net;
 	void *hdr;
-	unsigned int n;
 };
 
 static void batch_account(int err)
@@ -379,7 +378,6 @@ static void batch_flush(struct synfin_batch *b)
 				      SYNFIN_MCGRP_EVENTS_ID, GFP_KERNEL);
 	batch_account(err);
 	b->skb = NULL;
-	b->n = 0;
 }
 
 static int batch_open(struct synfin_batch *b, struct net *net)
@@ -403,22 +401,46 @@ static bool has_listeners(struct net *net)
 	return genl_has_listeners(&synfin_family, net, SYNFIN_MCGRP_EVENTS_ID);
 }
 
-/* Add one record to the batch for its netns; false if it was not sent. */
+/* Make the batch a message for @net, sending one for another netns. */
+static bool batch_ready(struct synfin_batch *b, struct net *net)
+{
+	if (b->skb && b->net != net)
+		batch_flush(b);
+	return b->skb || !batch_open(b, net);
+}
+
+/*
+ * Add one record to the batch for its netns, in a fresh message if the
+ * current one is full; false if it was not sent.
+ */
 static bool batch_add(struct synfin_batch *b, const struct synfin_rec *rec,
 		      int cpu)
 {
 	int tries;
 
-	if (b->skb && b->net != rec->net)
-		batch_flush(b);
 	for (tries = 0; tries < 2; tries++) {
-		if (!b->skb && batch_open(b, rec->net))
+		if (!batch_ready(b, rec->net))
 			return false;
 		if (!put_event(b->skb, rec, cpu)) {
-			b->n++;
 			batch_count[cpu]++;
 			return true;
 		}
+		batch_flush(b);
+	}
+	return false;
+}
+
+/* Add a "lost" record for @net to the batch, like batch_add(). */
+static bool batch_add_lost(struct synfin_batch *b, struct net *net, int cpu,
+			   u64 count)
+{
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (!batch_ready(b, net))
+			return false;
+		if (!put_lost(b->skb, net, cpu, count))
+			return true;
 		batch_flush(b);
 	}
 	return false;
@@ -459,19 +481,9 @@ static void drain_lost(struct synfin_batch *b)
 
 			if (!count)
 				continue;
-			if (listening) {
-				if (b->skb && b->net != sn->net)
-					batch_flush(b);
-				if (!b->skb && batch_open(b, sn->net))
-					return;	/* retried next drain */
-				if (put_lost(b->skb, sn->net, cpu, count)) {
-					batch_flush(b);
-					if (batch_open(b, sn->net) ||
-					    put_lost(b->skb, sn->net, cpu,
-						     count))
-						return;
-				}
-			}
+			/* Not reported yet: retried by the next drain. */
+			if (listening && !batch_add_lost(b, sn->net, cpu, count))
+				return;
 			sn->reported[cpu] = dropped;
 		}
 	}
@@ -508,9 +520,7 @@ static void drain_locked(void)
 
 static void drain_work_fn(struct work_struct *work)
 {
-	mutex_lock(&drain_lock);
-	drain_locked();
-	mutex_unlock(&drain_lock);
+	synfin_drain_sync();
 }
 
 void synfin_drain_kick(void)
