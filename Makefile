@@ -6,7 +6,8 @@
 #   make check                every test: units, then both kernels in QEMU
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module reader clean deps demo check unit fuzz vmtest style sparse
+.PHONY: all module reader clean deps demo check unit fuzz vmtest style sparse \
+	readtest
 
 all: module reader
 
@@ -31,6 +32,10 @@ fuzz: deps
 style: deps
 	scripts/style.sh
 
+readtest: deps
+	$(MAKE) -C userspace san
+	/usr/bin/python3 tests/read/test_read.py userspace/synfin-san build/read
+
 demo: deps reader
 	scripts/demo.sh
 
@@ -39,6 +44,7 @@ vmtest: deps reader
 
 check: deps
 	$(MAKE) unit
+	$(MAKE) readtest
 	$(MAKE) fuzz
 	$(MAKE) style
 	$(MAKE) reader

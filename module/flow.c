@@ -160,6 +160,8 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 		/* The last event of a connection says how Zeek would log it. */
 		rec->conn_state = synfin_fsm_conn_state(&flow->fsm);
 		memcpy(rec->history, flow->fsm.history, sizeof(rec->history));
+		memcpy(rec->segs, flow->fsm.segs, sizeof(rec->segs));
+		memcpy(rec->bytes, flow->fsm.bytes, sizeof(rec->bytes));
 	} else {
 		rec->conn_state = SYNFIN_CS_NONE;
 		rec->history[0] = '\0';
@@ -412,47 +414,20 @@ out:
 	local_bh_enable();
 }
 
-static unsigned int state_timeout_ms(u8 st)
-{
-	switch (st) {
-	case SYNFIN_ST_CLOSED:
-		return READ_ONCE(synfin_closed_linger_ms);
-	case SYNFIN_ST_LISTEN:
-	case SYNFIN_ST_SYN_SENT:
-	case SYNFIN_ST_SYN_RCVD:
-		return READ_ONCE(synfin_syn_timeout_ms);
-	case SYNFIN_ST_ESTABLISHED:
-		return READ_ONCE(synfin_established_timeout_ms);
-	case SYNFIN_ST_TIME_WAIT:
-		return READ_ONCE(synfin_time_wait_ms);
-	default:
-		return READ_ONCE(synfin_close_timeout_ms);
-	}
-}
-
-/*
- * The idle timeout of a flow is that of its livelier side: a side that is
- * CLOSED waits for the other; an ended connection lingers a little to
- * absorb late segments.
- */
-static unsigned int flow_timeout_ms(const struct synfin_fsm *f)
-{
-	u8 c = f->state[SYNFIN_CLIENT];
-	u8 s = f->state[SYNFIN_SERVER];
-
-	if (c == SYNFIN_ST_CLOSED)
-		return state_timeout_ms(s);
-	if (s == SYNFIN_ST_CLOSED)
-		return state_timeout_ms(c);
-	return max(state_timeout_ms(c), state_timeout_ms(s));
-}
-
 /* Flow lock held: has @flow been idle past the timeout of its states? */
 static bool flow_expired(const struct synfin_flow *flow, u8 *reason)
 {
-	unsigned int ms = flow_timeout_ms(&flow->fsm);
+	const u32 ms[SYNFIN_TO_COUNT] = {
+		[SYNFIN_TO_LINGER] = READ_ONCE(synfin_closed_linger_ms),
+		[SYNFIN_TO_SYN] = READ_ONCE(synfin_syn_timeout_ms),
+		[SYNFIN_TO_ESTABLISHED] = READ_ONCE(synfin_established_timeout_ms),
+		[SYNFIN_TO_CLOSE] = READ_ONCE(synfin_close_timeout_ms),
+		[SYNFIN_TO_TIME_WAIT] = READ_ONCE(synfin_time_wait_ms),
+	};
+	unsigned long timeout;
 
-	if (time_before(jiffies, flow->last_seen + msecs_to_jiffies(ms)))
+	timeout = msecs_to_jiffies(synfin_fsm_timeout_ms(&flow->fsm, ms));
+	if (time_before(jiffies, flow->last_seen + timeout))
 		return false;
 	*reason = synfin_fsm_reusable(&flow->fsm) ? SYNFIN_END_TIME_WAIT :
 						    SYNFIN_END_IDLE;

@@ -482,6 +482,7 @@ static void track(struct synfin_fsm *f, enum synfin_side s,
 		f->wnd[s] = (__u32)seg->win << (scaled ? f->wscale[s] : 0);
 	}
 	f->bytes[s] += seg->len;
+	f->segs[s]++;
 }
 
 void synfin_fsm_segment(struct synfin_fsm *f, enum synfin_side from,
@@ -592,6 +593,37 @@ bool synfin_fsm_ended(const struct synfin_fsm *f)
 {
 	return f->state[SYNFIN_CLIENT] == SYNFIN_ST_CLOSED &&
 	       f->state[SYNFIN_SERVER] == SYNFIN_ST_CLOSED;
+}
+
+static __u32 state_timeout_ms(__u8 st, const __u32 ms[SYNFIN_TO_COUNT])
+{
+	switch (st) {
+	case SYNFIN_ST_CLOSED:
+		return ms[SYNFIN_TO_LINGER];
+	case SYNFIN_ST_LISTEN:
+	case SYNFIN_ST_SYN_SENT:
+	case SYNFIN_ST_SYN_RCVD:
+		return ms[SYNFIN_TO_SYN];
+	case SYNFIN_ST_ESTABLISHED:
+		return ms[SYNFIN_TO_ESTABLISHED];
+	case SYNFIN_ST_TIME_WAIT:
+		return ms[SYNFIN_TO_TIME_WAIT];
+	default:
+		return ms[SYNFIN_TO_CLOSE];
+	}
+}
+
+__u32 synfin_fsm_timeout_ms(const struct synfin_fsm *f,
+			    const __u32 ms[SYNFIN_TO_COUNT])
+{
+	__u32 c = state_timeout_ms(f->state[SYNFIN_CLIENT], ms);
+	__u32 s = state_timeout_ms(f->state[SYNFIN_SERVER], ms);
+
+	if (f->state[SYNFIN_CLIENT] == SYNFIN_ST_CLOSED)
+		return s;
+	if (f->state[SYNFIN_SERVER] == SYNFIN_ST_CLOSED)
+		return c;
+	return c > s ? c : s;
 }
 
 bool synfin_fsm_reportable(const struct synfin_seg *seg,

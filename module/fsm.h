@@ -44,6 +44,7 @@ enum synfin_zeek_state {
 
 struct synfin_fsm {
 	__u64 bytes[2];		/* payload bytes sent by each side */
+	__u32 segs[2];		/* segments sent by each side */
 	__u32 isn[2];		/* indexed by enum synfin_side */
 	__u32 fin_end[2];	/* sequence number just after each side's FIN */
 	__u32 nxt[2];		/* highest next sequence number each side sent */
@@ -108,6 +109,23 @@ bool synfin_fsm_ended(const struct synfin_fsm *f);
 /* Is this segment, with what it did, worth an event? */
 bool synfin_fsm_reportable(const struct synfin_seg *seg,
 			   const struct synfin_fsm_result *res);
+
+/* Idle timeouts, by what a flow is waiting for. */
+enum synfin_timeout {
+	SYNFIN_TO_LINGER,	/* ended: absorbing late segments */
+	SYNFIN_TO_SYN,		/* handshake unfinished */
+	SYNFIN_TO_ESTABLISHED,
+	SYNFIN_TO_CLOSE,	/* FIN_WAIT_*, CLOSE_WAIT, CLOSING, LAST_ACK */
+	SYNFIN_TO_TIME_WAIT,
+	SYNFIN_TO_COUNT
+};
+
+/*
+ * How long @f may stay idle, given the timeout of each kind in @ms: that
+ * of its livelier side (a CLOSED side waits for the other).
+ */
+__u32 synfin_fsm_timeout_ms(const struct synfin_fsm *f,
+			    const __u32 ms[SYNFIN_TO_COUNT]);
 
 /* Is this a connection request (SYN without ACK)? */
 static inline bool synfin_seg_is_syn(const struct synfin_seg *seg)

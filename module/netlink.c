@@ -182,6 +182,19 @@ static int put_trans(struct sk_buff *skb, const struct synfin_trans *t)
 	return 0;
 }
 
+/* Segments and payload bytes each side sent. */
+static int put_counts(struct sk_buff *skb, const u32 *segs, const u64 *bytes)
+{
+	if (nla_put_u32(skb, SYNFIN_E_CLIENT_SEGS, segs[SYNFIN_CLIENT]) ||
+	    nla_put_u32(skb, SYNFIN_E_SERVER_SEGS, segs[SYNFIN_SERVER]) ||
+	    nla_put_u64_64bit(skb, SYNFIN_E_CLIENT_BYTES, bytes[SYNFIN_CLIENT],
+			      SYNFIN_E_PAD) ||
+	    nla_put_u64_64bit(skb, SYNFIN_E_SERVER_BYTES, bytes[SYNFIN_SERVER],
+			      SYNFIN_E_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 		     int cpu)
 {
@@ -218,7 +231,8 @@ static int put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 		goto cancel;
 	if (rec->conn_state &&
 	    (nla_put_u8(skb, SYNFIN_E_CONN_STATE, rec->conn_state) ||
-	     nla_put_string(skb, SYNFIN_E_HISTORY, rec->history)))
+	     nla_put_string(skb, SYNFIN_E_HISTORY, rec->history) ||
+	     put_counts(skb, rec->segs, rec->bytes)))
 		goto cancel;
 	for (i = 0; i < rec->ntrans && i < SYNFIN_FSM_MAX_TRANS; i++)
 		if (put_trans(skb, &rec->trans[i]))
@@ -289,7 +303,8 @@ static int put_flow(const struct synfin_flow_info *fi, void *arg)
 			      SYNFIN_E_PAD) ||
 	    nla_put_u64_64bit(skb, SYNFIN_E_LAST_NS, fi->last_ns,
 			      SYNFIN_E_PAD) ||
-	    nla_put_string(skb, SYNFIN_E_HISTORY, fi->fsm.history)) {
+	    nla_put_string(skb, SYNFIN_E_HISTORY, fi->fsm.history) ||
+	    put_counts(skb, fi->fsm.segs, fi->fsm.bytes)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -40,6 +40,8 @@ struct synfin_rec {
 	u16 anomalies;			/* SYNFIN_AN_* */
 	u8 conn_state;			/* set when the connection ended */
 	char history[SYNFIN_HISTORY_LEN];	/* idem */
+	u32 segs[2];			/* idem: segments each side sent */
+	u64 bytes[2];			/* idem: payload bytes each side sent */
 };
 
 /*

@@ -8,7 +8,8 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 	qemu-system-x86 busybox-static
-	libmnl-dev libcmocka-dev
+	libmnl-dev libcmocka-dev libpcap-dev
+	dkms python3-yaml python3-jsonschema
 	sparse perl python3
 	tcpdump socat iproute2 util-linux procps nftables conntrack
 	clang libfuzzer-14-dev

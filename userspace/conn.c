@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * synfin reader: follow each connection through its events and print a
- * one-line summary when it ends: endpoints, handshake time, duration and
- * how it closed.
+ * synfin reader: follow each connection through its events. Events are
+ * printed as they come, or, when the whole connection must be known
+ * first (--ladder, --state), kept until it ends. When it ends, the
+ * connection is printed as sf_opts says, with a summary: endpoints,
+ * handshake times, duration, segments and bytes each way, how it ended,
+ * Zeek's history and conn_state.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -19,10 +23,21 @@
  * this many, forgetting the oldest of a chain to make room.
  */
 #define CONN_MAX (CONN_BUCKETS * 64)
+/*
+ * Events kept per connection for --ladder and --state: the first
+ * KEEP_HEAD, then the latest KEEP_MAX - KEEP_HEAD; those in between are
+ * counted and said to be left out.
+ */
+#define KEEP_MAX 64
+#define KEEP_HEAD SF_KEEP_HEAD
+/* Ended connections remembered, so that a late event is not a new one. */
+#define ENDED_MAX 4096
 
 struct conn {
 	struct conn *next;
 	uint64_t id;
+	uint32_t netns;
+	bool netns_unknown;
 	uint8_t family;
 	uint8_t caddr[16], saddr[16];
 	uint16_t cport, sport;
@@ -32,11 +47,27 @@ struct conn {
 	bool established;		/* either side reached ESTABLISHED */
 	bool crossed_fin;		/* a side went through CLOSING */
 	bool fin_acked_with_fin;	/* FIN_WAIT_1 -> TIME_WAIT directly */
-	uint8_t state[2];
+	bool show;			/* passes --port and --host */
+	uint16_t visited[2];		/* states each side has been in */
+	uint8_t state[2];		/* last states before the end */
+	struct sf_event *evs;		/* kept events (--ladder, --state) */
+	unsigned int nevs;
+	uint32_t elided;
 };
 
 static struct conn *table[CONN_BUCKETS];
 static unsigned int nconns;
+
+static struct {
+	uint64_t id;
+	bool shown;
+} ended[ENDED_MAX];
+static unsigned int nended;
+
+static bool keeping(void)
+{
+	return sf_opts.ladder || sf_opts.nstates;
+}
 
 static struct conn **slot(uint64_t id)
 {
@@ -47,15 +78,19 @@ static struct conn **slot(uint64_t id)
 	return pp;
 }
 
-static struct conn *conn_get(const struct sf_event *ev)
+static void conn_free(struct conn *c)
+{
+	free(c->evs);
+	free(c);
+}
+
+static struct conn *conn_new(const struct sf_event *ev)
 {
 	struct conn **pp = slot(ev->conn);
-	struct conn *c = *pp;
+	struct conn *c;
 	bool client = ev->type != SYNFIN_EV_SEGMENT ||
 		      ev->from == SYNFIN_CLIENT;
 
-	if (c)
-		return c;
 	if (nconns >= CONN_MAX) {
 		struct conn **oldest = &table[ev->conn % CONN_BUCKETS];
 
@@ -65,7 +100,7 @@ static struct conn *conn_get(const struct sf_event *ev)
 		if (*oldest) {
 			c = *oldest;
 			*oldest = c->next;
-			free(c);
+			conn_free(c);
 			nconns--;
 		}
 		pp = slot(ev->conn);
@@ -73,7 +108,16 @@ static struct conn *conn_get(const struct sf_event *ev)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	if (keeping()) {
+		c->evs = calloc(KEEP_MAX, sizeof(*c->evs));
+		if (!c->evs) {
+			free(c);
+			return NULL;
+		}
+	}
 	c->id = ev->conn;
+	c->netns = ev->netns;
+	c->netns_unknown = ev->netns_unknown;
 	c->family = ev->family;
 	memcpy(client ? c->caddr : c->saddr, ev->saddr, 16);
 	memcpy(client ? c->saddr : c->caddr, ev->daddr, 16);
@@ -82,9 +126,32 @@ static struct conn *conn_get(const struct sf_event *ev)
 	c->first_ns = ev->ts_ns;
 	c->first_fin = -1;
 	c->rst_from = -1;
+	c->show = sf_filter_tuple(c->family, c->caddr, c->cport, c->saddr,
+				  c->sport);
 	*pp = c;
 	nconns++;
 	return c;
+}
+
+static void remember_ended(uint64_t id, bool shown)
+{
+	ended[nended % ENDED_MAX].id = id;
+	ended[nended % ENDED_MAX].shown = shown;
+	nended++;
+}
+
+/* Has connection @id ended already? *@shown: was it printed. */
+static bool was_ended(uint64_t id, bool *shown)
+{
+	unsigned int i, n = nended < ENDED_MAX ? nended : ENDED_MAX;
+
+	for (i = 0; i < n; i++) {
+		if (ended[i].id == id) {
+			*shown = ended[i].shown;
+			return true;
+		}
+	}
+	return false;
 }
 
 static const char *side(int s)
@@ -92,39 +159,130 @@ static const char *side(int s)
 	return s == SYNFIN_CLIENT ? "client" : "server";
 }
 
-static void how_closed(const struct conn *c, const struct sf_event *last,
-		       char *buf, size_t len)
+/* How a connection ended: a --state word, and a phrase for people. */
+enum end_kind {
+	END_FOUR_WAY,
+	END_THREE_WAY,
+	END_SIMULTANEOUS,
+	END_RESET,
+	END_REFUSED,
+	END_TIMED_OUT,
+	END_EVICTED,
+	END_NO_FIN,
+	END_OPEN,
+	END_COUNT
+};
+
+static const char *const end_names[END_COUNT] = {
+	"four_way", "three_way", "simultaneous", "reset", "refused",
+	"timed_out", "evicted", "no_fin", "open",
+};
+
+static enum end_kind end_kind(const struct conn *c,
+			      const struct sf_event *last, bool open, int *by)
 {
+	*by = -1;
+	if (open)
+		return END_OPEN;
 	if (c->rst_from >= 0) {
+		*by = c->rst_from;
 		if (!c->established && c->rst_from == SYNFIN_SERVER)
-			snprintf(buf, len, "refused (RST from server)");
-		else
-			snprintf(buf, len, "reset by %s%s", side(c->rst_from),
-				 c->established ? "" : " during handshake");
-		return;
+			return END_REFUSED;
+		return END_RESET;
 	}
 	if (last->type == SYNFIN_EV_TIMEOUT &&
-	    (last->reason == SYNFIN_END_IDLE ||
-	     last->reason == SYNFIN_END_EVICTED)) {
+	    last->reason == SYNFIN_END_IDLE)
+		return END_TIMED_OUT;
+	if (last->type == SYNFIN_EV_TIMEOUT &&
+	    last->reason == SYNFIN_END_EVICTED)
+		return END_EVICTED;
+	if (c->first_fin < 0)
+		return END_NO_FIN;
+	*by = c->first_fin;
+	if (c->crossed_fin)
+		return END_SIMULTANEOUS;
+	if (c->fin_acked_with_fin)
+		return END_THREE_WAY;
+	return END_FOUR_WAY;
+}
+
+static void end_text(const struct conn *c, enum end_kind k, int by,
+		     char *buf, size_t len)
+{
+	switch (k) {
+	case END_FOUR_WAY:
+		snprintf(buf, len, "four-way close, %s first", side(by));
+		break;
+	case END_THREE_WAY:
+		snprintf(buf, len, "three-way close, %s first", side(by));
+		break;
+	case END_SIMULTANEOUS:
+		snprintf(buf, len, "simultaneous close");
+		break;
+	case END_REFUSED:
+		snprintf(buf, len, "refused (RST from server)");
+		break;
+	case END_RESET:
+		snprintf(buf, len, "reset by %s%s", side(by),
+			 c->established ? "" : " during handshake");
+		break;
+	case END_TIMED_OUT:
+	case END_EVICTED:
+	case END_OPEN:
 		snprintf(buf, len, "%s in %s/%s",
-			 last->reason == SYNFIN_END_IDLE ? "timed out" :
-							   "evicted",
+			 k == END_TIMED_OUT ? "timed out" :
+			 k == END_EVICTED ? "evicted" : "still open",
 			 sf_state_name(c->state[SYNFIN_CLIENT]),
 			 sf_state_name(c->state[SYNFIN_SERVER]));
-		return;
-	}
-	if (c->first_fin < 0) {
+		break;
+	default:
 		snprintf(buf, len, "ended without FIN or RST");
-		return;
 	}
-	if (c->crossed_fin)
-		snprintf(buf, len, "simultaneous close");
-	else if (c->fin_acked_with_fin)
-		snprintf(buf, len, "three-way close, %s first",
-			 side(c->first_fin));
-	else
-		snprintf(buf, len, "four-way close, %s first",
-			 side(c->first_fin));
+}
+
+bool sf_state_filter_valid(const char *name)
+{
+	unsigned int i;
+
+	if (!strcasecmp(name, "incomplete") || !strcasecmp(name, "complete"))
+		return true;
+	for (i = 0; i < END_COUNT; i++)
+		if (!strcasecmp(name, end_names[i]))
+			return true;
+	for (i = 1; i < SYNFIN_CS_COUNT; i++)
+		if (!strcasecmp(name, synfin_conn_state_name(i)))
+			return true;
+	for (i = 0; i < SYNFIN_ST_COUNT; i++)
+		if (!strcasecmp(name, synfin_state_name(i)))
+			return true;
+	return false;
+}
+
+/* Does the ended connection match one of the --state values? */
+static bool state_match(const struct conn *c, enum end_kind k,
+			unsigned int conn_state)
+{
+	unsigned int i, j;
+
+	if (!sf_opts.nstates)
+		return true;
+	for (i = 0; i < sf_opts.nstates; i++) {
+		const char *v = sf_opts.states[i];
+
+		if (!strcasecmp(v, "incomplete") && !c->established)
+			return true;
+		if (!strcasecmp(v, "complete") && c->established)
+			return true;
+		if (!strcasecmp(v, end_names[k]))
+			return true;
+		if (conn_state && !strcasecmp(v, synfin_conn_state_name(conn_state)))
+			return true;
+		for (j = 0; j < SYNFIN_ST_COUNT; j++)
+			if (!strcasecmp(v, synfin_state_name(j)) &&
+			    ((c->visited[0] | c->visited[1]) & (1u << j)))
+				return true;
+	}
+	return false;
 }
 
 static void ms(char *buf, size_t len, uint64_t a, uint64_t b)
@@ -135,40 +293,157 @@ static void ms(char *buf, size_t len, uint64_t a, uint64_t b)
 		snprintf(buf, len, "%.3f ms", (double)(b - a) / 1e6);
 }
 
-static void summary(FILE *out, const struct conn *c,
-		    const struct sf_event *last)
+static void json_ns(FILE *out, const char *key, uint64_t a, uint64_t b)
 {
-	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN], how[96];
+	if (!a || !b || b < a)
+		fprintf(out, ",\"%s\":null", key);
+	else
+		fprintf(out, ",\"%s\":%llu", key, (unsigned long long)(b - a));
+}
+
+static void summary_json(FILE *out, const struct conn *c,
+			 const struct sf_event *last, enum end_kind k, int by,
+			 const char *how)
+{
+	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN];
+
+	sf_addr_str(c->family, c->caddr, ca, sizeof(ca));
+	sf_addr_str(c->family, c->saddr, sa, sizeof(sa));
+	fprintf(out, "{\"type\":\"summary\",\"conn\":%llu,",
+		(unsigned long long)c->id);
+	if (c->netns_unknown)
+		fprintf(out, "\"netns\":null,");
+	else
+		fprintf(out, "\"netns\":%u,", c->netns);
+	fprintf(out, "\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"first_ns\":%llu,\"last_ns\":%llu",
+		c->family == AF_INET ? "ipv4" : "ipv6", ca, c->cport, sa,
+		c->sport, (unsigned long long)c->first_ns,
+		(unsigned long long)last->ts_ns);
+	json_ns(out, "duration_ns", c->first_ns, last->ts_ns);
+	json_ns(out, "handshake_ns", c->syn_ns, c->est_ns);
+	json_ns(out, "syn_to_synack_ns", c->syn_ns, c->synack_ns);
+	json_ns(out, "synack_to_ack_ns", c->synack_ns, c->est_ns);
+	if (last->have_counts)
+		fprintf(out, ",\"client_segments\":%u,\"server_segments\":%u,\"client_bytes\":%llu,\"server_bytes\":%llu",
+			last->segs[SYNFIN_CLIENT], last->segs[SYNFIN_SERVER],
+			(unsigned long long)last->bytes[SYNFIN_CLIENT],
+			(unsigned long long)last->bytes[SYNFIN_SERVER]);
+	else
+		fprintf(out, ",\"client_segments\":null,\"server_segments\":null,\"client_bytes\":null,\"server_bytes\":null");
+	fprintf(out, ",\"end\":\"%s\",\"end_by\":", end_names[k]);
+	if (by >= 0)
+		fprintf(out, "\"%s\"", side(by));
+	else
+		fprintf(out, "null");
+	fprintf(out, ",\"how\":\"%s\",\"client_state\":\"%s\",\"server_state\":\"%s\",\"handshake_complete\":%s",
+		how, sf_state_name(last->state[SYNFIN_CLIENT]),
+		sf_state_name(last->state[SYNFIN_SERVER]),
+		c->established ? "true" : "false");
+	if (last->conn_state)
+		fprintf(out, ",\"history\":\"%s\",\"conn_state\":\"%s\"}\n",
+			last->history,
+			synfin_conn_state_name(last->conn_state));
+	else
+		fprintf(out, ",\"history\":null,\"conn_state\":null}\n");
+}
+
+static void summary_text(FILE *out, const struct conn *c,
+			 const struct sf_event *last, bool open,
+			 const char *how)
+{
+	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN];
 	char hs[32], d1[32], d2[32], dur[32];
 	bool v6 = c->family == AF_INET6;
 
 	sf_addr_str(c->family, c->caddr, ca, sizeof(ca));
 	sf_addr_str(c->family, c->saddr, sa, sizeof(sa));
-	how_closed(c, last, how, sizeof(how));
 	ms(hs, sizeof(hs), c->syn_ns, c->est_ns);
 	ms(d1, sizeof(d1), c->syn_ns, c->synack_ns);
 	ms(d2, sizeof(d2), c->synack_ns, c->est_ns);
 	ms(dur, sizeof(dur), c->first_ns, last->ts_ns);
-	fprintf(out, "#%llu ended: %s%s%s:%u -> %s%s%s:%u  handshake %s (SYN->SYN-ACK %s, SYN-ACK->ACK %s)  duration %s  %s",
-		(unsigned long long)c->id, v6 ? "[" : "", ca, v6 ? "]" : "",
-		c->cport, v6 ? "[" : "", sa, v6 ? "]" : "", c->sport, hs, d1,
-		d2, dur, how);
+	fprintf(out, "%s#%llu %s:%s %s%s%s:%u -> %s%s%s:%u  handshake %s (SYN->SYN-ACK %s, SYN-ACK->ACK %s)  duration %s",
+		sf_color("1"), (unsigned long long)c->id,
+		open ? "open" : "ended", sf_color(NULL), v6 ? "[" : "", ca,
+		v6 ? "]" : "", c->cport, v6 ? "[" : "", sa, v6 ? "]" : "",
+		c->sport, hs, d1, d2, dur);
+	if (last->have_counts)
+		fprintf(out, "  segments c>s %u s>c %u  bytes c>s %llu s>c %llu",
+			last->segs[SYNFIN_CLIENT], last->segs[SYNFIN_SERVER],
+			(unsigned long long)last->bytes[SYNFIN_CLIENT],
+			(unsigned long long)last->bytes[SYNFIN_SERVER]);
+	fprintf(out, "  %s", how);
 	if (last->conn_state)
 		fprintf(out, "  history %s conn_state %s", last->history,
 			synfin_conn_state_name(last->conn_state));
 	fputc('\n', out);
 }
 
-void sf_conn_event(FILE *out, const struct sf_event *ev)
+static void print_event(FILE *out, const struct sf_event *ev)
 {
-	struct conn *c, **pp;
+	if (sf_opts.json)
+		sf_event_json(out, ev);
+	else
+		sf_event_text(out, ev);
+}
+
+static void conn_unlink(struct conn *c)
+{
+	struct conn **pp = slot(c->id);
+
+	*pp = c->next;
+	nconns--;
+}
+
+/* The connection ended (or is still open at the end): print it, forget it. */
+static void finish(FILE *out, struct conn *c, const struct sf_event *last,
+		   bool open)
+{
+	int by;
+	enum end_kind k = end_kind(c, last, open, &by);
+	bool show = c->show && state_match(c, k, last->conn_state);
+	char how[96];
 	unsigned int i;
 
-	if (ev->type == SYNFIN_EV_LOST)
+	if (show) {
+		end_text(c, k, by, how, sizeof(how));
+		if (sf_opts.ladder) {
+			sf_ladder_print(out, c->evs, c->nevs, c->elided);
+		} else if (keeping()) {
+			for (i = 0; i < c->nevs; i++) {
+				print_event(out, &c->evs[i]);
+				if (i == KEEP_HEAD - 1 && c->elided)
+					fprintf(sf_opts.json ? stderr : out,
+						"... %u events of #%llu not kept ...\n",
+						c->elided,
+						(unsigned long long)c->id);
+			}
+		}
+		if (sf_opts.json)
+			summary_json(out, c, last, k, by, how);
+		else
+			summary_text(out, c, last, open, how);
+	}
+	remember_ended(c->id, show);
+	conn_unlink(c);
+	conn_free(c);
+}
+
+static void keep(struct conn *c, const struct sf_event *ev)
+{
+	if (c->nevs < KEEP_MAX) {
+		c->evs[c->nevs++] = *ev;
 		return;
-	c = conn_get(ev);
-	if (!c)
-		return;
+	}
+	memmove(&c->evs[KEEP_HEAD], &c->evs[KEEP_HEAD + 1],
+		(KEEP_MAX - KEEP_HEAD - 1) * sizeof(*c->evs));
+	c->evs[KEEP_MAX - 1] = *ev;
+	c->elided++;
+}
+
+static void track(struct conn *c, const struct sf_event *ev)
+{
+	unsigned int i;
+
 	if (ev->type == SYNFIN_EV_SEGMENT) {
 		bool syn = ev->flags & SYNFIN_TCP_SYN;
 		bool ack = ev->flags & SYNFIN_TCP_ACK;
@@ -179,12 +454,15 @@ void sf_conn_event(FILE *out, const struct sf_event *ev)
 			c->synack_ns = ev->ts_ns;
 		if ((ev->flags & SYNFIN_TCP_FIN) && c->first_fin < 0)
 			c->first_fin = ev->from;
-		if ((ev->flags & SYNFIN_TCP_RST) && c->rst_from < 0)
+		if ((ev->flags & SYNFIN_TCP_RST) && c->rst_from < 0 &&
+		    !(ev->anomalies & SYNFIN_AN_RST_OUT_OF_WINDOW))
 			c->rst_from = ev->from;
 	}
 	for (i = 0; i < ev->ntrans; i++) {
 		const struct sf_trans *t = &ev->trans[i];
 
+		c->visited[t->who & 1] |= (uint16_t)(1u << (t->from & 15)) |
+					  (uint16_t)(1u << (t->to & 15));
 		if (t->to == SYNFIN_ST_ESTABLISHED) {
 			c->established = true;
 			if (t->who == SYNFIN_SERVER && !c->est_ns)
@@ -196,23 +474,83 @@ void sf_conn_event(FILE *out, const struct sf_event *ev)
 		    t->to == SYNFIN_ST_TIME_WAIT)
 			c->fin_acked_with_fin = true;
 	}
+	for (i = 0; i < 2; i++)
+		c->visited[i] |= (uint16_t)(1u << (ev->state[i] & 15));
 	/* Keep the last states before the end, for "timed out in ...". */
 	if (ev->type == SYNFIN_EV_SEGMENT) {
 		c->state[0] = ev->state[0];
 		c->state[1] = ev->state[1];
 	} else {
 		for (i = 0; i < ev->ntrans; i++)
-			c->state[ev->trans[i].who] = ev->trans[i].from;
+			c->state[ev->trans[i].who & 1] = ev->trans[i].from;
 	}
+}
 
-	if (ev->state[SYNFIN_CLIENT] != SYNFIN_ST_CLOSED ||
-	    ev->state[SYNFIN_SERVER] != SYNFIN_ST_CLOSED)
+void sf_conn_event(FILE *out, const struct sf_event *ev)
+{
+	struct conn *c;
+	bool shown;
+
+	if (ev->type == SYNFIN_EV_LOST) {
+		print_event(out, ev);	/* loss is never filtered out */
 		return;
-	summary(out, c, ev);
-	pp = slot(ev->conn);
-	*pp = c->next;
-	free(c);
-	nconns--;
+	}
+	c = *slot(ev->conn);
+	if (!c && was_ended(ev->conn, &shown)) {
+		/*
+		 * A late segment of an ended connection (its flow lingers to
+		 * absorb them): print it as it is, but it ends nothing.
+		 */
+		if (shown)
+			print_event(out, ev);
+		return;
+	}
+	if (!c)
+		c = conn_new(ev);
+	if (!c) {
+		print_event(out, ev);	/* out of memory: still show it */
+		return;
+	}
+	track(c, ev);
+	if (keeping())
+		keep(c, ev);
+	else if (c->show)
+		print_event(out, ev);
+	if (ev->state[SYNFIN_CLIENT] == SYNFIN_ST_CLOSED &&
+	    ev->state[SYNFIN_SERVER] == SYNFIN_ST_CLOSED)
+		finish(out, c, ev, false);
+}
+
+void sf_conn_open_at_end(FILE *out, const struct sf_event *now)
+{
+	struct conn *c = *slot(now->conn);
+
+	if (!c)
+		c = conn_new(now);
+	if (!c)
+		return;
+	c->state[0] = now->state[0];
+	c->state[1] = now->state[1];
+	finish(out, c, now, true);
+}
+
+void sf_conn_flush(FILE *out)
+{
+	unsigned int i;
+
+	if (keeping()) {
+		for (i = 0; i < CONN_BUCKETS; i++) {
+			while (table[i]) {
+				struct conn *c = table[i];
+				struct sf_event now = c->evs[c->nevs - 1];
+
+				now.conn_state = SYNFIN_CS_NONE;
+				now.have_counts = false;
+				finish(out, c, &now, true);
+			}
+		}
+	}
+	sf_conn_free_all();
 }
 
 void sf_conn_free_all(void)
@@ -224,7 +562,7 @@ void sf_conn_free_all(void)
 			struct conn *c = table[i];
 
 			table[i] = c->next;
-			free(c);
+			conn_free(c);
 		}
 	}
 	nconns = 0;

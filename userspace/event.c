@@ -47,6 +47,10 @@ static const enum mnl_attr_data_type ev_types[SYNFIN_E_MAX + 1] = {
 	[SYNFIN_E_ANOMALIES] = MNL_TYPE_U32,
 	[SYNFIN_E_HISTORY] = MNL_TYPE_NUL_STRING,
 	[SYNFIN_E_CONN_STATE] = MNL_TYPE_U8,
+	[SYNFIN_E_CLIENT_SEGS] = MNL_TYPE_U32,
+	[SYNFIN_E_SERVER_SEGS] = MNL_TYPE_U32,
+	[SYNFIN_E_CLIENT_BYTES] = MNL_TYPE_U64,
+	[SYNFIN_E_SERVER_BYTES] = MNL_TYPE_U64,
 };
 
 /* Keep only the letters a history may hold, so output stays clean. */
@@ -152,6 +156,19 @@ static int parse_attrs(const struct nlattr *nest, struct sf_event *ev,
 		case SYNFIN_E_CONN_STATE:
 			ev->conn_state = mnl_attr_get_u8(a);
 			break;
+		case SYNFIN_E_CLIENT_SEGS:
+			ev->segs[SYNFIN_CLIENT] = mnl_attr_get_u32(a);
+			ev->have_counts = true;
+			break;
+		case SYNFIN_E_SERVER_SEGS:
+			ev->segs[SYNFIN_SERVER] = mnl_attr_get_u32(a);
+			break;
+		case SYNFIN_E_CLIENT_BYTES:
+			ev->bytes[SYNFIN_CLIENT] = mnl_attr_get_u64(a);
+			break;
+		case SYNFIN_E_SERVER_BYTES:
+			ev->bytes[SYNFIN_SERVER] = mnl_attr_get_u64(a);
+			break;
 		case SYNFIN_E_FIRST_NS:
 			if (fl)
 				fl->first_ns = mnl_attr_get_u64(a);
@@ -197,6 +214,8 @@ int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl)
 	fl->state[1] = ev.state[1];
 	fl->events = ev.index;
 	memcpy(fl->history, ev.history, sizeof(fl->history));
+	memcpy(fl->segs, ev.segs, sizeof(fl->segs));
+	memcpy(fl->bytes, ev.bytes, sizeof(fl->bytes));
 	return 0;
 }
 
@@ -225,7 +244,7 @@ static const char *type_name(unsigned int type)
 	}
 }
 
-static const char *reason_name(unsigned int reason)
+const char *sf_reason_name(unsigned int reason)
 {
 	switch (reason) {
 	case SYNFIN_END_TIME_WAIT: return "TIME_WAIT expired";
@@ -275,7 +294,10 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 		fprintf(out, "\"cpu\":null,");
 	else
 		fprintf(out, "\"cpu\":%u,", ev->cpu);
-	fprintf(out, "\"netns\":%u", ev->netns);
+	if (ev->netns_unknown)
+		fprintf(out, "\"netns\":null");
+	else
+		fprintf(out, "\"netns\":%u", ev->netns);
 	if (lost) {
 		fprintf(out, ",\"conn\":null,\"index\":null,\"family\":null,"
 			"\"src\":null,\"sport\":null,\"dst\":null,\"dport\":null,"
@@ -349,6 +371,12 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 	if (ev->conn_state)
 		fprintf(out, ",\"history\":\"%s\",\"conn_state\":\"%s\"",
 			ev->history, synfin_conn_state_name(ev->conn_state));
+	if (ev->have_counts)
+		fprintf(out, ",\"client_segments\":%u,\"server_segments\":%u,"
+			"\"client_bytes\":%llu,\"server_bytes\":%llu",
+			ev->segs[SYNFIN_CLIENT], ev->segs[SYNFIN_SERVER],
+			(unsigned long long)ev->bytes[SYNFIN_CLIENT],
+			(unsigned long long)ev->bytes[SYNFIN_SERVER]);
 	fprintf(out, "}\n");
 }
 
@@ -365,35 +393,43 @@ void sf_anomalies_str(uint32_t anomalies, char *buf, size_t len)
 					      synfin_anomaly_name(i));
 }
 
-/* Wall-clock time of a CLOCK_MONOTONIC timestamp from this kernel. */
+/*
+ * Wall-clock time of an event: live timestamps are this kernel's
+ * CLOCK_MONOTONIC, a capture's are wall-clock already (shown in UTC, so
+ * that a capture reads the same everywhere).
+ */
 static void format_time(uint64_t ts_ns, char *buf, size_t len)
 {
 	struct timespec mono, real;
-	int64_t offset;
+	int64_t offset = 0;
 	uint64_t wall;
 	time_t secs;
 	struct tm tm;
 
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	clock_gettime(CLOCK_REALTIME, &real);
-	offset = ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL +
-		 (real.tv_nsec - mono.tv_nsec);
+	if (!sf_opts.offline) {
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		clock_gettime(CLOCK_REALTIME, &real);
+		offset = ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL +
+			 (real.tv_nsec - mono.tv_nsec);
+	}
 	wall = ts_ns + (uint64_t)offset;
 	secs = (time_t)(wall / 1000000000ULL);
-	localtime_r(&secs, &tm);
+	if (sf_opts.offline)
+		gmtime_r(&secs, &tm);
+	else
+		localtime_r(&secs, &tm);
 	snprintf(buf, len, "%02d:%02d:%02d.%06llu", tm.tm_hour, tm.tm_min,
 		 tm.tm_sec, (unsigned long long)(wall % 1000000000ULL) / 1000);
 }
 
-static void flags_str(uint8_t flags, char *buf, size_t len)
+void sf_flags_str(uint8_t flags, char *buf, size_t len)
 {
+	/* SYN, FIN, RST first: they are what the timeline is about. */
+	static const unsigned int order[8] = { 1, 0, 2, 4, 3, 5, 6, 7 };
 	size_t n = 0;
 	unsigned int i;
 
 	buf[0] = 0;
-	/* SYN, FIN, RST first: they are what the timeline is about. */
-	static const unsigned int order[8] = { 1, 0, 2, 4, 3, 5, 6, 7 };
-
 	for (i = 0; i < 8 && n + 5 < len; i++) {
 		if (flags & (1u << order[i]))
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
@@ -404,57 +440,104 @@ static void flags_str(uint8_t flags, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+const char *sf_flags_color(uint8_t flags)
+{
+	if (flags & SYNFIN_TCP_RST)
+		return sf_color("1;31");
+	if (flags & SYNFIN_TCP_SYN)
+		return sf_color("1;32");
+	if (flags & SYNFIN_TCP_FIN)
+		return sf_color("1;34");
+	return "";
+}
+
+/*
+ * Seq and ack as the user asked: ISN-relative unless --absolute; a raw
+ * number stands with a '*' when relative was wanted but the ISN is unknown.
+ */
+void sf_seqack_str(const struct sf_event *ev, char *seq, char *ack,
+		   size_t len)
+{
+	uint32_t rel;
+
+	if (sf_opts.absolute)
+		snprintf(seq, len, "%u", ev->seq);
+	else if (sf_rel_seq(ev, &rel))
+		snprintf(seq, len, "%u", rel);
+	else
+		snprintf(seq, len, "%u*", ev->seq);
+	if (!(ev->flags & SYNFIN_TCP_ACK))
+		snprintf(ack, len, "-");
+	else if (sf_opts.absolute)
+		snprintf(ack, len, "%u", ev->ack);
+	else if (sf_rel_ack(ev, &rel))
+		snprintf(ack, len, "%u", rel);
+	else
+		snprintf(ack, len, "%u*", ev->ack);
+}
+
+const char *sf_color(const char *code)
+{
+	static char buf[4][16];
+	static unsigned int next;
+	char *b;
+
+	if (!sf_opts.color)
+		return "";
+	if (!code)
+		return "\033[0m";
+	b = buf[next++ % 4];
+	snprintf(b, sizeof(buf[0]), "\033[%sm", code);
+	return b;
+}
+
 void sf_event_text(FILE *out, const struct sf_event *ev)
 {
 	char when[32], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	char fl[48], seq[16] = "-", ack[16] = "-";
-	uint32_t rel;
+	char fl[48], seq[16], ack[16];
+	const char *off = sf_color(NULL);
 	unsigned int i;
 
 	format_time(ev->ts_ns, when, sizeof(when));
 	if (ev->type == SYNFIN_EV_LOST) {
 		if (ev->lost)
-			fprintf(out, "%s  LOST %llu events on cpu %u\n", when,
-				(unsigned long long)ev->lost, ev->cpu);
+			fprintf(out, "%s  %sLOST %llu events on cpu %u%s\n", when,
+				sf_color("1;31"), (unsigned long long)ev->lost,
+				ev->cpu, off);
 		else
-			fprintf(out, "%s  LOST events: receive buffer overflow\n",
-				when);
+			fprintf(out, "%s  %sLOST events: receive buffer overflow%s\n",
+				when, sf_color("1;31"), off);
 		return;
 	}
 	sf_addr_str(ev->family, ev->saddr, src, sizeof(src));
 	sf_addr_str(ev->family, ev->daddr, dst, sizeof(dst));
 	if (ev->type == SYNFIN_EV_TIMEOUT) {
 		fprintf(out, "%s  #%-5llu      %s\n", when,
-			(unsigned long long)ev->conn, reason_name(ev->reason));
+			(unsigned long long)ev->conn, sf_reason_name(ev->reason));
 	} else {
-		flags_str(ev->flags, fl, sizeof(fl));
-		if (sf_rel_seq(ev, &rel))
-			snprintf(seq, sizeof(seq), "%u", rel);
-		else
-			snprintf(seq, sizeof(seq), "%u*", ev->seq);
-		if (sf_rel_ack(ev, &rel))
-			snprintf(ack, sizeof(ack), "%u", rel);
-		else if (ev->flags & SYNFIN_TCP_ACK)
-			snprintf(ack, sizeof(ack), "%u*", ev->ack);
-		fprintf(out, "%s  #%-5llu %s %s%s%s:%u > %s%s%s:%u  %-11s seq=%-6s ack=%-6s len=%u",
+		sf_flags_str(ev->flags, fl, sizeof(fl));
+		sf_seqack_str(ev, seq, ack, sizeof(seq));
+		fprintf(out, "%s  #%-5llu %s %s%s%s:%u > %s%s%s:%u  %s%-11s%s seq=%-6s ack=%-6s len=%u",
 			when, (unsigned long long)ev->conn,
 			ev->from == SYNFIN_CLIENT ? "C>S" : "S>C",
 			ev->family == AF_INET6 ? "[" : "", src,
 			ev->family == AF_INET6 ? "]" : "", ev->sport,
 			ev->family == AF_INET6 ? "[" : "", dst,
 			ev->family == AF_INET6 ? "]" : "", ev->dport,
-			fl, seq, ack, ev->len);
+			sf_flags_color(ev->flags), fl,
+			*sf_flags_color(ev->flags) ? off : "", seq, ack,
+			ev->len);
 		fputc('\n', out);
 	}
 	for (i = 0; i < ev->ntrans; i++)
-		fprintf(out, "%32s%s %s -> %s\n", "",
+		fprintf(out, "%32s%s %s -> %s%s%s\n", "",
 			side_name(ev->trans[i].who),
-			sf_state_name(ev->trans[i].from),
-			sf_state_name(ev->trans[i].to));
+			sf_state_name(ev->trans[i].from), sf_color("1"),
+			sf_state_name(ev->trans[i].to), off);
 	if (ev->anomalies) {
 		char an[256];
 
 		sf_anomalies_str(ev->anomalies, an, sizeof(an));
-		fprintf(out, "%32s! %s\n", "", an);
+		fprintf(out, "%32s%s! %s%s\n", "", sf_color("35"), an, off);
 	}
 }

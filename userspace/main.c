@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * synfin: read TCP handshake/teardown events from the synfin module.
+ * synfin: read TCP handshake/teardown events from the synfin module, or
+ * from a capture file.
  *
- *   synfin [watch] [--json]   live timeline (default)
- *   synfin stats [--json]     counters, whole module and per CPU
- *   synfin flows [--json]     connections tracked now, both states
+ *   synfin [watch]            live timeline (default)
+ *   synfin read FILE          the same over a pcap/pcapng file
+ *   synfin stats              counters, whole module and per CPU
+ *   synfin flows              connections tracked now, both states
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -23,30 +26,60 @@
 
 #include "synfin.h"
 
-static bool opt_json;
+#define opt_json sf_opts.json
 static int opt_rcvbuf = 16 << 20;
+static struct sf_read_limits read_limits = {
+	.max_flows = 65536,
+	.time_wait_ms = 60000,
+};
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: synfin [watch] [--json]\n"
+		"usage: synfin [watch] [OPTIONS]\n"
+		"       synfin read FILE [OPTIONS]\n"
+		"       synfin flows [--json] [--port N] [--host ADDR] [--state S]\n"
 		"       synfin stats [--json]\n"
-		"       synfin flows [--json]\n"
 		"       synfin --help | --version\n"
 		"\n"
-		"  watch   print TCP handshakes and teardowns as they happen,\n"
-		"          one line per event and a summary per connection\n"
-		"  stats   module counters, in total and per CPU\n"
+		"  watch   print TCP handshakes and teardowns as they happen, one\n"
+		"          line per event and a summary per connection when it ends\n"
+		"  read    the same from a pcap or pcapng file (\"-\" for stdin):\n"
+		"          Ethernet, Linux cooked v1/v2, BSD loopback, raw IP\n"
 		"  flows   connections tracked now, with both endpoints' states\n"
+		"  stats   module counters, in total and per CPU\n"
 		"\n"
-		"  --json          one JSON object per line\n"
-		"  --rcvbuf BYTES  socket receive buffer for watch (default 16 MiB)\n"
+		"  --json            one JSON object per line: events, then a\n"
+		"                    \"summary\" object per connection\n"
+		"  --ladder          draw each connection when it ends: client and\n"
+		"                    server columns, a row per segment\n"
+		"  --absolute        raw sequence numbers (default: relative to\n"
+		"                    each side's ISN)\n"
+		"  --color WHEN      auto (default: on a terminal, unless NO_COLOR\n"
+		"                    is set), always or never\n"
+		"  --port N          only connections with port N at either end\n"
+		"  --host ADDR       only connections with ADDR at either end\n"
+		"  --state S[,S...]  only connections that: ended as S (four_way,\n"
+		"                    three_way, simultaneous, reset, refused,\n"
+		"                    timed_out, evicted, no_fin, open); have Zeek\n"
+		"                    conn_state S (S0, SF, REJ, RSTO, ...); never\n"
+		"                    finished the handshake (incomplete) or did\n"
+		"                    (complete); or had a side in TCP state S\n"
+		"                    (SYN_RCVD, CLOSING, ...). watch then prints a\n"
+		"                    connection when it ends. flows: a side in S\n"
+		"  --rcvbuf BYTES    watch: socket receive buffer (default 16 MiB)\n"
+		"  --time-wait-ms MS read: TIME_WAIT length (default 60000)\n"
+		"  --max-flows N     read: connections tracked at once (default\n"
+		"                    65536; the least recently active is evicted)\n"
 		"\n"
-		"Needs the synfin module loaded and CAP_NET_ADMIN in the\n"
-		"network namespace's user namespace. Shows that namespace only.\n"
+		"Repeated --port, --host and --state widen the choice (any may\n"
+		"match); different ones narrow it (all must).\n"
+		"watch, flows and stats need the synfin module loaded and\n"
+		"CAP_NET_ADMIN in the network namespace's user namespace, and show\n"
+		"that namespace only.\n"
 		"\n"
-		"exit status: 0 ok, 1 error, 2 usage, 3 module not loaded or\n"
-		"unloaded, 4 permission denied\n");
+		"exit status: 0 ok, 1 error (read: unreadable or cut-off file),\n"
+		"2 usage, 3 module not loaded or unloaded, 4 permission denied\n");
 }
 
 static int report_nl_error(const char *what, int err)
@@ -108,12 +141,7 @@ struct watch_ctx {
 
 static void emit(const struct sf_event *ev)
 {
-	if (opt_json) {
-		sf_event_json(stdout, ev);
-	} else {
-		sf_event_text(stdout, ev);
-		sf_conn_event(stdout, ev);
-	}
+	sf_conn_event(stdout, ev);
 }
 
 static int events_cb(const struct nlmsghdr *nlh, void *arg)
@@ -247,7 +275,8 @@ static int cmd_watch(void)
 			(unsigned long long)ctx.bad);
 	close(sfd);
 	sf_nl_close(nl);
-	sf_conn_free_all();
+	/* Connections kept for --ladder or --state: show them as open. */
+	sf_conn_flush(stdout);
 	return rc;
 }
 
@@ -383,13 +412,27 @@ static int cmd_stats(void)
 
 /* ---- flows ---- */
 
+/* flows --state: a side is in one of the TCP states named. */
+static bool flow_state_match(const struct sf_flow *fl)
+{
+	unsigned int i;
+
+	if (!sf_opts.nstates)
+		return true;
+	for (i = 0; i < sf_opts.nstates; i++)
+		if (!strcasecmp(sf_opts.states[i], sf_state_name(fl->state[0])) ||
+		    !strcasecmp(sf_opts.states[i], sf_state_name(fl->state[1])))
+			return true;
+	return false;
+}
+
 static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN];
 	struct timespec now;
 	const struct nlattr *a;
 	struct sf_flow fl;
-	uint64_t now_ns;
+	uint64_t now_ns, idle;
 	int *count = arg;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -398,18 +441,24 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 		if (mnl_attr_get_type(a) != SYNFIN_A_FLOW ||
 		    sf_flow_parse(a, &fl))
 			continue;
+		if (!sf_filter_tuple(fl.family, fl.caddr, fl.cport, fl.saddr,
+				     fl.sport) || !flow_state_match(&fl))
+			continue;
 		sf_addr_str(fl.family, fl.caddr, ca, sizeof(ca));
 		sf_addr_str(fl.family, fl.saddr, sa, sizeof(sa));
+		idle = now_ns > fl.last_ns ? now_ns - fl.last_ns : 0;
 		if (opt_json) {
-			printf("{\"conn\":%llu,\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"client_state\":\"%s\",\"server_state\":\"%s\",\"history\":\"%s\",\"events\":%u,\"age_ns\":%llu,\"idle_ns\":%llu}\n",
+			printf("{\"conn\":%llu,\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"client_state\":\"%s\",\"server_state\":\"%s\",\"history\":\"%s\",\"events\":%u,\"client_segments\":%u,\"server_segments\":%u,\"client_bytes\":%llu,\"server_bytes\":%llu,\"age_ns\":%llu,\"idle_ns\":%llu}\n",
 			       (unsigned long long)fl.conn,
 			       fl.family == AF_INET ? "ipv4" : "ipv6", ca,
 			       fl.cport, sa, fl.sport,
 			       sf_state_name(fl.state[0]),
 			       sf_state_name(fl.state[1]), fl.history, fl.events,
+			       fl.segs[0], fl.segs[1],
+			       (unsigned long long)fl.bytes[0],
+			       (unsigned long long)fl.bytes[1],
 			       (unsigned long long)(now_ns - fl.first_ns),
-			       (unsigned long long)(now_ns > fl.last_ns ?
-						    now_ns - fl.last_ns : 0));
+			       (unsigned long long)idle);
 		} else {
 			char c[64], s[64];
 
@@ -418,16 +467,17 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 			snprintf(s, sizeof(s), fl.family == AF_INET6 ?
 				 "[%s]:%u" : "%s:%u", sa, fl.sport);
 			if (!*count)
-				printf("%-8s %-30s %-30s %-12s %-12s %9s %9s\n",
+				printf("%-8s %-30s %-30s %-12s %-12s %7s %7s %9s %9s %-12s\n",
 				       "conn", "client", "server", "client",
-				       "server", "age_s", "idle_s");
-			printf("%-8llu %-30s %-30s %-12s %-12s %9.1f %9.1f\n",
+				       "server", "c>s", "s>c", "age_s",
+				       "idle_s", "history");
+			printf("%-8llu %-30s %-30s %-12s %-12s %7u %7u %9.1f %9.1f %-12s\n",
 			       (unsigned long long)fl.conn, c, s,
 			       sf_state_name(fl.state[0]),
-			       sf_state_name(fl.state[1]),
+			       sf_state_name(fl.state[1]), fl.segs[0],
+			       fl.segs[1],
 			       (double)(now_ns - fl.first_ns) / 1e9,
-			       (double)(now_ns > fl.last_ns ?
-					now_ns - fl.last_ns : 0) / 1e9);
+			       (double)idle / 1e9, fl.history);
 		}
 		(*count)++;
 	}
@@ -445,34 +495,106 @@ static int cmd_flows(void)
 	return rc;
 }
 
+static int parse_uint(const char *opt, const char *arg, long lo, long hi,
+		      long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || *v < lo || *v > hi) {
+		fprintf(stderr, "synfin: %s wants a number, %ld to %ld\n", opt,
+			lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+/* --color auto: a terminal, and NO_COLOR (https://no-color.org) unset. */
+static bool color_auto(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc && *nc)
+		return false;
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+enum {
+	OPT_LADDER = 256, OPT_ABSOLUTE, OPT_COLOR, OPT_PORT, OPT_HOST,
+	OPT_STATE, OPT_TIME_WAIT, OPT_MAX_FLOWS,
+};
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "ladder", no_argument, NULL, OPT_LADDER },
+		{ "absolute", no_argument, NULL, OPT_ABSOLUTE },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "state", required_argument, NULL, OPT_STATE },
 		{ "rcvbuf", required_argument, NULL, 'r' },
+		{ "time-wait-ms", required_argument, NULL, OPT_TIME_WAIT },
+		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd = "watch";
+	const char *cmd = "watch", *file = NULL, *color = "auto";
 	int c;
 
 	while ((c = getopt_long(argc, argv, "jhV", opts, NULL)) != -1) {
-		char *end;
 		long v;
 
 		switch (c) {
 		case 'j':
 			opt_json = true;
 			break;
-		case 'r':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || *end || v < 1024 || v > (1L << 30)) {
-				fprintf(stderr, "synfin: --rcvbuf wants bytes, 1024 to 1073741824\n");
+		case OPT_LADDER:
+			sf_opts.ladder = true;
+			break;
+		case OPT_ABSOLUTE:
+			sf_opts.absolute = true;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never")) {
+				fprintf(stderr, "synfin: --color wants auto, always or never\n");
 				return SF_EXIT_USAGE;
 			}
+			color = optarg;
+			break;
+		case OPT_PORT:
+			if (sf_filter_add_port(optarg))
+				return SF_EXIT_USAGE;
+			break;
+		case OPT_HOST:
+			if (sf_filter_add_host(optarg))
+				return SF_EXIT_USAGE;
+			break;
+		case OPT_STATE:
+			if (sf_filter_add_state(optarg))
+				return SF_EXIT_USAGE;
+			break;
+		case 'r':
+			if (parse_uint("--rcvbuf", optarg, 1024, 1L << 30, &v))
+				return SF_EXIT_USAGE;
 			opt_rcvbuf = (int)v;
+			break;
+		case OPT_TIME_WAIT:
+			if (parse_uint("--time-wait-ms", optarg, 0, 3600000, &v))
+				return SF_EXIT_USAGE;
+			read_limits.time_wait_ms = (uint32_t)v;
+			break;
+		case OPT_MAX_FLOWS:
+			if (parse_uint("--max-flows", optarg, 1, 1L << 24, &v))
+				return SF_EXIT_USAGE;
+			read_limits.max_flows = (uint32_t)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -487,15 +609,36 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cmd = argv[optind++];
+	if (!strcmp(cmd, "read")) {
+		if (optind >= argc) {
+			fprintf(stderr, "synfin: read wants a capture file (\"-\" for stdin)\n");
+			return SF_EXIT_USAGE;
+		}
+		file = argv[optind++];
+	}
 	if (optind < argc) {
 		fprintf(stderr, "synfin: unexpected argument '%s'\n",
 			argv[optind]);
 		return SF_EXIT_USAGE;
 	}
+	if (sf_opts.ladder && opt_json) {
+		fprintf(stderr, "synfin: --ladder draws for people; --json is for programs: choose one\n");
+		return SF_EXIT_USAGE;
+	}
+	sf_opts.color = !strcmp(color, "always") ||
+			(!strcmp(color, "auto") && !opt_json && color_auto());
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (!strcmp(cmd, "watch"))
 		return cmd_watch();
+	if (!strcmp(cmd, "read")) {
+		int rc;
+
+		sf_opts.offline = true;
+		rc = sf_read_file(file, &read_limits);
+		sf_conn_free_all();
+		return rc;
+	}
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats();
 	if (!strcmp(cmd, "flows"))

@@ -131,3 +131,88 @@ int sf_packet_parse(const uint8_t *pkt, size_t len, struct sf_packet *out)
 		return SF_PKT_BAD;
 	}
 }
+
+int sf_link_known(int dlt)
+{
+	switch (dlt) {
+	case SF_DLT_NULL:
+	case SF_DLT_EN10MB:
+	case SF_DLT_RAW:
+	case SF_DLT_RAW_BSD:
+	case SF_DLT_LOOP:
+	case SF_DLT_LINUX_SLL:
+	case SF_DLT_IPV4:
+	case SF_DLT_IPV6:
+	case SF_DLT_LINUX_SLL2:
+		return 1;
+	}
+	return 0;
+}
+
+static int ethertype_ip(uint16_t type)
+{
+	return type == 0x0800 || type == 0x86dd ? SF_PKT_OK : SF_PKT_SKIP;
+}
+
+/* BSD loopback family values for IPv4 and IPv6 (Linux, BSDs, macOS). */
+static int loop_family_ip(uint32_t af)
+{
+	return af == 2 || af == 10 || af == 24 || af == 28 || af == 30 ?
+	       SF_PKT_OK : SF_PKT_SKIP;
+}
+
+int sf_link_ip(int dlt, const uint8_t *frame, size_t len, size_t *off)
+{
+	size_t o;
+	int tags;
+
+	switch (dlt) {
+	case SF_DLT_RAW:
+	case SF_DLT_RAW_BSD:
+	case SF_DLT_IPV4:
+	case SF_DLT_IPV6:
+		*off = 0;
+		return SF_PKT_OK;
+	case SF_DLT_NULL:
+		if (len < 4)
+			return SF_PKT_BAD;
+		*off = 4;
+		/* Host order of the capturing machine: try both. */
+		if (loop_family_ip(frame[0] | (uint32_t)frame[1] << 8 |
+				   (uint32_t)frame[2] << 16 |
+				   (uint32_t)frame[3] << 24) == SF_PKT_OK)
+			return SF_PKT_OK;
+		return loop_family_ip(get32(frame));
+	case SF_DLT_LOOP:
+		if (len < 4)
+			return SF_PKT_BAD;
+		*off = 4;
+		return loop_family_ip(get32(frame));
+	case SF_DLT_LINUX_SLL:
+		if (len < 16)
+			return SF_PKT_BAD;
+		*off = 16;
+		return ethertype_ip(get16(frame + 14));
+	case SF_DLT_LINUX_SLL2:
+		if (len < 20)
+			return SF_PKT_BAD;
+		*off = 20;
+		return ethertype_ip(get16(frame));
+	case SF_DLT_EN10MB:
+		o = 12;
+		for (tags = 0; tags <= 2; tags++) {
+			uint16_t type;
+
+			if (len < o + 2)
+				return SF_PKT_BAD;
+			type = get16(frame + o);
+			if (type != 0x8100 && type != 0x88a8) {
+				*off = o + 2;
+				return ethertype_ip(type);
+			}
+			o += 4;		/* a VLAN tag */
+		}
+		return SF_PKT_SKIP;
+	}
+	return SF_PKT_SKIP;
+}

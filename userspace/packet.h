@@ -29,4 +29,27 @@ enum {
  */
 int sf_packet_parse(const uint8_t *pkt, size_t len, struct sf_packet *out);
 
+/* Link types synfin read understands (libpcap's DLT_ values). */
+enum {
+	SF_DLT_NULL = 0,	/* BSD loopback: host-order address family */
+	SF_DLT_EN10MB = 1,	/* Ethernet, with up to two VLAN tags */
+	SF_DLT_RAW = 12,	/* raw IP (LINKTYPE_RAW in files) */
+	SF_DLT_RAW_BSD = 14,	/* raw IP, OpenBSD's number */
+	SF_DLT_LOOP = 108,	/* OpenBSD loopback: network-order family */
+	SF_DLT_LINUX_SLL = 113,	/* Linux cooked capture v1 */
+	SF_DLT_IPV4 = 228,
+	SF_DLT_IPV6 = 229,
+	SF_DLT_LINUX_SLL2 = 276,	/* Linux cooked capture v2 */
+};
+
+/* Is link type @dlt one sf_link_ip() understands? */
+int sf_link_known(int dlt);
+
+/*
+ * Find the IP packet in the frame @frame of @len bytes of link type @dlt:
+ * its offset in *@off. Returns SF_PKT_OK, SF_PKT_SKIP (not IP: ARP, ...)
+ * or SF_PKT_BAD (too short for its link header).
+ */
+int sf_link_ip(int dlt, const uint8_t *frame, size_t len, size_t *off);
+
 #endif /* SYNFIN_PACKET_H */

@@ -50,6 +50,10 @@ struct sf_event {
 	uint32_t anomalies;		/* SYNFIN_AN_* */
 	uint8_t conn_state;		/* final event: enum synfin_conn_state */
 	char history[SYNFIN_HISTORY_LEN];	/* final event */
+	bool have_counts;		/* final event: segs and bytes are set */
+	uint32_t segs[2];		/* segments each side sent */
+	uint64_t bytes[2];		/* payload bytes each side sent */
+	bool netns_unknown;		/* offline: no network namespace */
 	unsigned int ntrans;
 	struct sf_trans trans[SF_MAX_TRANS];
 };
@@ -64,7 +68,39 @@ struct sf_flow {
 	uint32_t events;
 	uint64_t first_ns, last_ns;
 	char history[SYNFIN_HISTORY_LEN];
+	uint32_t segs[2];
+	uint64_t bytes[2];
 };
+
+#define SF_MAX_FILTERS 16
+
+/* What to print and which connections, for watch, read and flows. */
+struct sf_opts {
+	bool json;
+	bool ladder;		/* draw each connection when it ends */
+	bool absolute;		/* raw seq/ack instead of ISN-relative */
+	bool color;
+	bool offline;		/* read: timestamps are wall-clock */
+	unsigned int nports;
+	uint16_t ports[SF_MAX_FILTERS];
+	unsigned int nhosts;
+	struct {
+		uint8_t family;
+		uint8_t addr[16];
+	} hosts[SF_MAX_FILTERS];
+	unsigned int nstates;
+	char states[SF_MAX_FILTERS][16];	/* --state values */
+};
+
+extern struct sf_opts sf_opts;
+
+/* filter.c */
+int sf_filter_add_port(const char *arg);
+int sf_filter_add_host(const char *arg);
+int sf_filter_add_state(const char *arg);
+/* Do the endpoints pass --port and --host? */
+bool sf_filter_tuple(uint8_t family, const uint8_t *a, uint16_t pa,
+		     const uint8_t *b, uint16_t pb);
 
 /* nl.c */
 struct sf_nl;
@@ -91,12 +127,50 @@ void sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len);
 void sf_event_json(FILE *out, const struct sf_event *ev);
 void sf_event_text(FILE *out, const struct sf_event *ev);
 void sf_anomalies_str(uint32_t anomalies, char *buf, size_t len);
+void sf_flags_str(uint8_t flags, char *buf, size_t len);
+/* The colour for a segment with @flags (SYN, FIN, RST), or "". */
+const char *sf_flags_color(uint8_t flags);
+/* Seq and ack as printed: relative, or raw with --absolute. */
+void sf_seqack_str(const struct sf_event *ev, char *seq, char *ack,
+		   size_t len);
+const char *sf_reason_name(unsigned int reason);
 /* Relative seq/ack; false when the ISN is unknown. */
 bool sf_rel_seq(const struct sf_event *ev, uint32_t *rel);
 bool sf_rel_ack(const struct sf_event *ev, uint32_t *rel);
 
-/* conn.c: per-connection summaries, printed when a connection ends */
+/* Colour escape @code ("1;31"), NULL to reset; "" unless sf_opts.color. */
+const char *sf_color(const char *code);
+
+/*
+ * conn.c: follows each connection through its events and prints them as
+ * sf_opts says: a timeline line per event (at once, or when the
+ * connection ends if --state must first know how it went), a ladder
+ * diagram, and a summary when it ends.
+ */
 void sf_conn_event(FILE *out, const struct sf_event *ev);
+/*
+ * The capture ended with a connection still open (read): print it, with
+ * the counts, history and conn_state it has so far in @now.
+ */
+void sf_conn_open_at_end(FILE *out, const struct sf_event *now);
+/* Print what is still buffered (watch --ladder / --state), then free. */
+void sf_conn_flush(FILE *out);
 void sf_conn_free_all(void);
+/* Does --state name something? Checked before any event comes. */
+bool sf_state_filter_valid(const char *name);
+
+/* Events kept from a connection's start when some must be left out. */
+#define SF_KEEP_HEAD 32
+
+/* ladder.c: draw one connection as the textbook two-column figure. */
+void sf_ladder_print(FILE *out, const struct sf_event *evs, unsigned int n,
+		     uint32_t elided);
+
+/* pcap.c: synfin read */
+struct sf_read_limits {
+	uint32_t max_flows;
+	uint32_t time_wait_ms;
+};
+int sf_read_file(const char *path, const struct sf_read_limits *lim);
 
 #endif /* SYNFIN_READER_H */

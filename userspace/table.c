@@ -102,6 +102,17 @@ uint64_t sf_table_evicted(const struct sf_table *t)
 	return t->evicted;
 }
 
+struct sf_flow_entry *sf_table_slot(struct sf_table *t, uint32_t i)
+{
+	/* Connection ids start at 1; a free slot is zeroed. */
+	return i < t->cap && t->e[i].conn ? &t->e[i] : NULL;
+}
+
+uint32_t sf_table_capacity(const struct sf_table *t)
+{
+	return t->cap;
+}
+
 static void lru_unlink(struct sf_table *t, uint32_t idx)
 {
 	struct sf_flow_entry *e = &t->e[idx - 1];

@@ -51,6 +51,10 @@ struct sf_flow_entry *sf_table_segment(struct sf_table *t,
 				       unsigned int *what,
 				       struct sf_flow_entry *old);
 
+/* Slot @i of the table, 0 <= i < capacity: its flow, or NULL if free. */
+struct sf_flow_entry *sf_table_slot(struct sf_table *t, uint32_t i);
+uint32_t sf_table_capacity(const struct sf_table *t);
+
 /* Forget @e (its connection ended and was reported). */
 void sf_table_remove(struct sf_table *t, struct sf_flow_entry *e);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: header parsing, the bounded flow table and the state
- * machine, fed arbitrary packets. Input: one byte of table capacity, then
- * packets, each a 2-byte big-endian length and that many bytes from the IP
- * header on. Any invariant broken aborts, which libFuzzer reports.
+ * machine, fed arbitrary packets. Input: one byte, of which the low
+ * nibble is the table capacity and the high one a link type (0: raw IP),
+ * then frames, each a 2-byte big-endian length and that many bytes. Any
+ * invariant broken aborts, which libFuzzer reports.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +44,24 @@ static void check_flow(const struct sf_flow_entry *e,
 	CHECK(memchr(e->fsm.history, 0, SYNFIN_HISTORY_LEN) != NULL);
 }
 
+static const int links[16] = {
+	SF_DLT_RAW, SF_DLT_EN10MB, SF_DLT_LINUX_SLL, SF_DLT_LINUX_SLL2,
+	SF_DLT_NULL, SF_DLT_LOOP, SF_DLT_IPV4, SF_DLT_IPV6, SF_DLT_RAW_BSD,
+	SF_DLT_EN10MB, SF_DLT_EN10MB, SF_DLT_LINUX_SLL2, SF_DLT_NULL,
+	105 /* 802.11: not understood */, SF_DLT_RAW, SF_DLT_EN10MB,
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sf_table *t;
 	uint32_t cap;
 	uint64_t ts = 0;
+	int dlt;
 
 	if (size < 1)
 		return 0;
 	cap = (data[0] & 15) + 1;	/* tiny tables: evictions happen */
+	dlt = links[data[0] >> 4];
 	t = sf_table_new(cap);
 	CHECK(t);
 	data++;
@@ -64,13 +74,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		enum synfin_side from;
 		struct sf_packet p;
 		unsigned int what;
+		size_t off = 0;
 		int rc;
 
 		data += 2;
 		size -= 2;
 		if (len > size)
 			len = size;
-		rc = sf_packet_parse(data, len, &p);
+		rc = sf_link_ip(dlt, data, len, &off);
+		CHECK(rc == SF_PKT_OK || rc == SF_PKT_SKIP || rc == SF_PKT_BAD);
+		CHECK(sf_link_known(dlt) || rc == SF_PKT_SKIP);
+		CHECK(rc != SF_PKT_OK || off <= len);
+		if (rc == SF_PKT_OK)
+			rc = sf_packet_parse(data + off, len - off, &p);
 		CHECK(rc == SF_PKT_OK || rc == SF_PKT_SKIP || rc == SF_PKT_BAD);
 		if (rc == SF_PKT_OK) {
 			CHECK(p.seg.wscale >= -1 && p.seg.wscale <= 14);

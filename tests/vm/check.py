@@ -34,6 +34,11 @@ EXPECT = {
     ),
     "refused": ("CLOSED SYN_SENT CLOSED", "LISTEN CLOSED"),
 }
+# How the summary must say each kind ended: (end, end_by) pairs.
+END = {"client-close": {("four_way", "client"), ("three_way", "client")},
+       "four-way": {("four_way", "client")},
+       "server-close": {("four_way", "server"), ("three_way", "server")},
+       "refused": {("refused", "server")}}
 # Zeek's conn_state for each kind, on the connection's final event.
 CONN_STATE = {"client-close": "SF", "four-way": "SF", "server-close": "SF",
               "refused": "REJ"}
@@ -42,7 +47,7 @@ FLAG_BITS = {"FIN": FIN, "SYN": SYN, "RST": RST, "PSH": 0x08, "ACK": ACK,
 
 
 def read_pcap(path):
-    """Yield (client-ish port pair, flags) for each TCP packet."""
+    """Yield (port pair, flags, sport, payload length) for each TCP packet."""
     with open(path, "rb") as f:
         data = f.read()
     magic = struct.unpack("<I", data[:4])[0]
@@ -66,12 +71,14 @@ def read_pcap(path):
             raise SystemExit(f"unexpected link type {linktype}")
         if etype == 0x0800 and ip[9] == 6:
             tcp = ip[(ip[0] & 15) * 4:]
+            iplen = struct.unpack("!H", ip[2:4])[0] - (ip[0] & 15) * 4
         elif etype == 0x86DD and ip[6] == 6:
             tcp = ip[40:]
+            iplen = struct.unpack("!H", ip[4:6])[0]
         else:
             continue
         sport, dport = struct.unpack("!HH", tcp[:4])
-        yield (sport, dport), tcp[13]
+        yield (sport, dport), tcp[13], sport, iplen - (tcp[12] >> 4) * 4
 
 
 def chain(events, who):
@@ -93,10 +100,12 @@ def main():
     lost = [e for e in events if e["type"] == "lost"]
     if lost:
         errors.append(f"{len(lost)} lost records")
-    conns = {}
+    conns, summaries = {}, {}
     for ev in events:
-        if ev["type"] != "lost" and port in (ev["sport"], ev["dport"]):
+        if ev["type"] in ("segment", "timeout") and port in (ev["sport"], ev["dport"]):
             conns.setdefault(ev["conn"], []).append(ev)
+        if ev["type"] == "summary" and ev["sport"] == port:
+            summaries.setdefault(ev["conn"], []).append(ev)
     packets = list(read_pcap(ppath))
 
     if len(conns) != len(kinds):
@@ -139,12 +148,31 @@ def main():
                 if not third or third[0]["ack"] != (sa["seq"] + 1) % 2**32 or third[0]["rel_seq"] != 1:
                     errors.append(f"{where}: third segment does not ack the SYN-ACK seq + 1")
         # SYN/FIN/RST segments: exactly what tcpdump saw for this connection.
+        mine = [p for p in packets if cport in p[0] and port in p[0]]
         for name, bit in (("SYN", SYN), ("FIN", FIN), ("RST", RST)):
             ours = sum(1 for e in segs if name in e["flags"])
-            theirs = sum(1 for ports, fl in packets
-                         if cport in ports and port in ports and fl & bit)
+            theirs = sum(1 for p in mine if p[1] & bit)
             if ours != theirs:
                 errors.append(f"{where}: {ours} {name} segments, tcpdump captured {theirs}")
+        # One summary, saying how it ended, with tcpdump's segments and bytes.
+        summ = summaries.get(conn, [])
+        if len(summ) != 1:
+            errors.append(f"{where}: {len(summ)} summaries, want 1")
+        else:
+            sm = summ[0]
+            want_end = END[kind]
+            if (sm["end"], sm["end_by"]) not in want_end:
+                errors.append(f"{where}: summary says {sm['end']} by {sm['end_by']}, want one of {want_end}")
+            for who, sent_from in (("client", cport), ("server", port)):
+                segs_n = sum(1 for p in mine if p[2] == sent_from)
+                bytes_n = sum(p[3] for p in mine if p[2] == sent_from)
+                if (sm[who + "_segments"], sm[who + "_bytes"]) != (segs_n, bytes_n):
+                    errors.append(f"{where}: summary: {who} sent {sm[who + '_segments']} segments, "
+                                  f"{sm[who + '_bytes']} bytes; tcpdump: {segs_n}, {bytes_n}")
+            if sm["conn_state"] != last.get("conn_state") or sm["history"] != last.get("history"):
+                errors.append(f"{where}: summary history/conn_state differ from the final event")
+            if kind != "refused" and not (sm["handshake_ns"] and sm["syn_to_synack_ns"] and sm["synack_to_ack_ns"]):
+                errors.append(f"{where}: summary lacks handshake times: {sm}")
         print(f"{where}: {len(evs)} events; client {chain(evs, 'client')}; server {chain(evs, 'server')}; "
               f"history {last.get('history')} {last.get('conn_state')}")
 

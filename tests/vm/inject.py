@@ -3,7 +3,15 @@
 module's timeline of them, segment by segment.
 
   inject.py send IFACE DSTMAC   (in the injecting namespace) send them all
-  inject.py check JSON          check `synfin watch --json` output
+  inject.py check JSON [4|6]    check `synfin watch --json` output (or
+                                `synfin read --json`), all scenarios or
+                                those of one IP version
+  inject.py pcap FILE LINKTYPE [nano] [pcapng] [4|6]
+                                write them to a capture instead, for
+                                `synfin read`: link type by name (en10mb,
+                                vlan, sll, sll2, null, null-be, loop, raw,
+                                ipv4, ipv6), nanosecond timestamps,
+                                pcapng, one IP version
 
 Packets are built here (Ethernet, IPv4/IPv6, TCP with checksums) and sent
 on a packet socket, so the observing namespace sees them at PRE_ROUTING;
@@ -188,12 +196,90 @@ def send(iface, dstmac):
     return 0
 
 
-def check(path):
+# Link types: (LINKTYPE_ number, header maker from ethertype and version).
+def _eth(tags):
+    def make(etype, v6):
+        hdr = bytes.fromhex("020000000002" "020000000001")
+        for _ in range(tags):
+            hdr += struct.pack("!HH", 0x8100, 42)
+        return hdr + struct.pack("!H", etype)
+    return make
+
+
+LINKTYPES = {
+    "en10mb": (1, _eth(0)),
+    "vlan": (1, _eth(1)),
+    "sll": (113, lambda et, v6: struct.pack("!HHH8sH", 0, 1, 6, b"\2" * 6 + b"\0\0", et)),
+    "sll2": (276, lambda et, v6: struct.pack("!HHIHBB8s", et, 0, 2, 1, 0, 6, b"\2" * 6 + b"\0\0")),
+    "null": (0, lambda et, v6: struct.pack("<I", 30 if v6 else 2)),
+    "null-be": (0, lambda et, v6: struct.pack(">I", 30 if v6 else 2)),
+    "loop": (108, lambda et, v6: struct.pack(">I", 24 if v6 else 2)),
+    "raw": (101, lambda et, v6: b""),
+    "ipv4": (228, lambda et, v6: b""),
+    "ipv6": (229, lambda et, v6: b""),
+}
+
+
+def udp_packet(when_v6):
+    """A UDP datagram: not TCP, it only moves the capture's clock on."""
+    fam = socket.AF_INET6 if when_v6 else socket.AF_INET
+    src, dst = (C6, S6) if when_v6 else (C4, S4)
+    s, d = socket.inet_pton(fam, src), socket.inet_pton(fam, dst)
+    udp = struct.pack("!HHHH", 9, 9, 8, 0)
+    if when_v6:
+        return 0x86DD, struct.pack("!IHBB", 6 << 28, 8, 17, 64) + s + d + udp
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 1, 0, 64, 17, 0, s, d)
+    return 0x0800, ip + udp
+
+
+def write_pcap(path, linktype, nano=False, pcapng=False, family=None):
+    number, link = LINKTYPES[linktype]
+    frames = []
+    t = 1700000000 * 10**9
+    for sc in scenarios():
+        if family and sc["v6"] != (family == "6"):
+            continue
+        cli, srv = (C6, S6) if sc["v6"] else (C4, S4)
+        for who, fl, seq, ack, length, _ in sc["segs"]:
+            if who == "c":
+                etype, pkt = tcp_packet(sc["v6"], cli, srv, sc["port"], 80, seq, ack, FLAGS[fl], length)
+            else:
+                etype, pkt = tcp_packet(sc["v6"], srv, cli, 80, sc["port"], seq, ack, FLAGS[fl], length)
+            frames.append((t, link(etype, sc["v6"]) + pkt))
+            t += 2_000_123  # 2 ms and a few ns: nanoseconds show
+    # Five minutes on: every timeout of the module's defaults has run out.
+    etype, pkt = udp_packet(family == "6")
+    frames.append((t + 300 * 10**9, link(etype, family == "6") + pkt))
+    with open(path, "wb") as f:
+        if pcapng:
+            tsresol = 9 if nano else 6
+            opts = struct.pack("<HHB3x", 9, 1, tsresol) + struct.pack("<HH", 0, 0)
+            shb = struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)
+            f.write(struct.pack("<II", 0x0A0D0D0A, 12 + len(shb)) + shb + struct.pack("<I", 12 + len(shb)))
+            idb = struct.pack("<HHI", number, 0, 262144) + opts
+            f.write(struct.pack("<II", 1, 12 + len(idb)) + idb + struct.pack("<I", 12 + len(idb)))
+            for ts, data in frames:
+                units = ts if nano else ts // 1000
+                pad = b"\0" * (-len(data) % 4)
+                body = struct.pack("<IIIII", 0, units >> 32, units & 0xFFFFFFFF, len(data), len(data)) + data + pad
+                f.write(struct.pack("<II", 6, 12 + len(body)) + body + struct.pack("<I", 12 + len(body)))
+        else:
+            magic = 0xA1B23C4D if nano else 0xA1B2C3D4
+            f.write(struct.pack("<IHHiIII", magic, 2, 4, 0, 0, 262144, number))
+            for ts, data in frames:
+                sub = ts % 10**9 if nano else (ts % 10**9) // 1000
+                f.write(struct.pack("<IIII", ts // 10**9, sub, len(data), len(data)) + data)
+    return 0
+
+
+def check(path, family=None):
     events = [json.loads(l) for l in open(path) if l.strip()]
     failed = 0
     for sc in scenarios():
+        if family and sc["v6"] != (family == "6"):
+            continue
         port = sc["port"]
-        evs = [e for e in events if e["type"] != "lost" and port in (e["sport"], e["dport"])]
+        evs = [e for e in events if e["type"] in ("segment", "timeout") and port in (e["sport"], e["dport"])]
         conns = sorted({e["conn"] for e in evs})
         errors = []
         want = [x for x in sc["segs"] if x[5] is not None]
@@ -228,4 +314,9 @@ def check(path):
 if __name__ == "__main__":
     if sys.argv[1] == "send":
         sys.exit(send(sys.argv[2], sys.argv[3]))
-    sys.exit(check(sys.argv[2]))
+    if sys.argv[1] == "pcap":
+        extra = sys.argv[4:]
+        fam = next((a for a in extra if a in ("4", "6")), None)
+        sys.exit(write_pcap(sys.argv[2], sys.argv[3], "nano" in extra,
+                            "pcapng" in extra, fam))
+    sys.exit(check(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None))

@@ -158,6 +158,10 @@ enum synfin_event_attr {
 	SYNFIN_E_ANOMALIES,	/* u32: SYNFIN_AN_* */
 	SYNFIN_E_HISTORY,	/* string: Zeek-style history, final event */
 	SYNFIN_E_CONN_STATE,	/* u8: enum synfin_conn_state, final event */
+	SYNFIN_E_CLIENT_SEGS,	/* u32: segments the client sent, final event */
+	SYNFIN_E_SERVER_SEGS,	/* u32: segments the server sent, final event */
+	SYNFIN_E_CLIENT_BYTES,	/* u64: payload bytes the client sent, idem */
+	SYNFIN_E_SERVER_BYTES,	/* u64: payload bytes the server sent, idem */
 	__SYNFIN_E_MAX,
 };
 
