@@ -4,10 +4,21 @@
 #   make KDIR=/usr/src/linux-headers-<release>   build for another kernel
 #   make demo                 boot a VM, trace real connections, print the timeline
 #   make check                every test: units, then both kernels in QEMU
-KDIR ?= /lib/modules/$(shell uname -r)/build
+#   make install [KVER=<release>] [DESTDIR=...] [PREFIX=/usr]
+#                             module, reader and man page synfin(8)
+#   make dkms-install         sources to /usr/src/synfin-<version>; DKMS
+#                             builds the module for every installed kernel
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+VERSION := $(shell sed -n 's/^SYNFIN_VERSION := //p' Kbuild)
+# What a DKMS source tree holds.
+DKMS_FILES := Kbuild dkms.conf module/*.c module/*.h module/uapi/linux/synfin.h
 
 .PHONY: all module reader clean deps demo check unit fuzz vmtest style sparse \
-	readtest
+	readtest ynlspec install install-reader install-module dkms-install packagetest
 
 all: module reader
 
@@ -16,6 +27,32 @@ module:
 
 reader:
 	$(MAKE) -C userspace synfin san
+
+install: install-reader install-module
+
+install-reader:
+	$(MAKE) -C userspace synfin
+	install -D -m 0755 userspace/synfin $(DESTDIR)$(SBINDIR)/synfin
+	install -D -m 0644 userspace/synfin.8 $(DESTDIR)$(MANDIR)/man8/synfin.8
+
+# The module goes to /lib/modules/<release>/updates, ahead of any other.
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=updates modules_install
+
+dkms-install:
+	install -d $(DESTDIR)/usr/src/synfin-$(VERSION)
+	cp --parents $(DKMS_FILES) $(DESTDIR)/usr/src/synfin-$(VERSION)/
+	[ -n "$(DESTDIR)" ] || { \
+		dkms status -m synfin -v $(VERSION) | grep -q . || \
+			dkms add -m synfin -v $(VERSION); \
+		for k in $$(ls /lib/modules); do \
+			[ ! -d /lib/modules/$$k/build ] || \
+			dkms install -m synfin -v $(VERSION) -k $$k || exit 1; \
+		done; }
+
+packagetest: deps
+	scripts/package-test.sh
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
@@ -32,6 +69,12 @@ fuzz: deps
 style: deps
 	scripts/style.sh
 
+# The YNL spec: valid for the kernel's YNL, and the same as the C header.
+ynlspec: deps
+	/usr/bin/python3 tests/ynl/check_spec.py module/uapi/synfin.yaml \
+		module/uapi/linux/synfin.h $$(scripts/kernel-tools.sh)/tools/net/ynl \
+		$$(scripts/kernel-tools.sh)/Documentation/netlink/genetlink-legacy.yaml
+
 readtest: deps
 	$(MAKE) -C userspace san
 	/usr/bin/python3 tests/read/test_read.py userspace/synfin-san build/read
@@ -44,10 +87,12 @@ vmtest: deps reader
 
 check: deps
 	$(MAKE) unit
+	$(MAKE) ynlspec
 	$(MAKE) readtest
 	$(MAKE) fuzz
 	$(MAKE) style
 	$(MAKE) reader
+	scripts/package-test.sh
 	scripts/vm-tests.sh $(KVERS)
 
 clean:

@@ -183,4 +183,4 @@ module_exit(synfin_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("synfin developers");
 MODULE_DESCRIPTION("Trace TCP handshakes and teardowns with both endpoints' states");
-MODULE_VERSION("1.0");
+MODULE_VERSION(SYNFIN_VERSION);

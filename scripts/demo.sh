@@ -16,5 +16,8 @@ echo "demo: building synfin.ko for $kver and booting it in QEMU (TCG)..." >&2
 echo "== synfin watch, kernel $kver: a normal connection, a refused one, an IPv6 one"
 cat "$out/timeline.txt"
 echo
+echo "== synfin watch --ladder: the same connections as the textbook figure"
+cat "$out/ladder.txt"
+echo
 echo "== synfin stats"
 cat "$out/stats.txt"

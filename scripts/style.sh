@@ -3,15 +3,7 @@
 # W=1 + sparse (C=2) build against every installed kernel's headers.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-tools=$top/build/tools
-src=/usr/src/linux-source-6.12.tar.xz
-
-if [ ! -x "$tools/scripts/checkpatch.pl" ]; then
-	mkdir -p "$tools"
-	tar -xJf "$src" -C "$tools" --strip-components=1 --wildcards \
-		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
-fi
+tools=$("$top/scripts/kernel-tools.sh")
 
 echo "== checkpatch --strict"
 "$tools/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \

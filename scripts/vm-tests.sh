@@ -9,6 +9,8 @@ if [ $# = 0 ]; then
 	case " $* " in *" 6.1."*) ;; *) echo "vm-tests: no 6.1 kernel with headers" >&2; exit 1 ;; esac
 	case " $* " in *" 6.12."*) ;; *) echo "vm-tests: no 6.12 kernel with headers" >&2; exit 1 ;; esac
 fi
+# The guest runs the kernel's YNL client against the synfin family.
+"$top/scripts/kernel-tools.sh" > /dev/null || exit 1
 rc=0
 rm -rf "$top/build/vm"
 for kver in "$@"; do

@@ -111,13 +111,15 @@ static void row(FILE *out, const char *when, const char *cstate,
 {
 	const char *off = sf_color(NULL);
 
-	fprintf(out, "%10s  %s%*s%s |%s%s%s| %s%s%s", when, sf_color("1"),
-		STATE, cstate ? cstate : "", off, acolor, arrow_str,
-		*acolor ? off : "", sf_color("1"), sstate ? sstate : "", off);
+	fprintf(out, "%10s  %s%*s%s |%s%s%s|", when, sf_color("1"), STATE,
+		cstate ? cstate : "", off, acolor, arrow_str,
+		*acolor ? off : "");
+	if (sstate)
+		fprintf(out, " %s%s%s", sf_color("1"), sstate, off);
 	if (note && *note)
 		fprintf(out, "%*s%s! %s%s",
-			(int)(STATE + 2 - (sstate ? strlen(sstate) + 1 : 0)), "",
-			sf_color("35"), note, off);
+			(int)(STATE + 3 - (sstate ? strlen(sstate) + 1 : 0)),
+			"", sf_color("35"), note, off);
 	fputc('\n', out);
 }
 

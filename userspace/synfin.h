@@ -10,7 +10,6 @@
 #include <linux/netlink.h>
 #include <linux/synfin.h>
 
-#define SF_VERSION "1.0"
 
 /* Exit codes (documented in --help and the README). */
 enum {

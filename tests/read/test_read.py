@@ -126,6 +126,33 @@ def summaries():
 test("summaries: one per connection, how it ended, times, segments and bytes", summaries)
 
 
+def late_segment():
+    # A connection reset by the client, whose RST comes again 2 ms later:
+    # the flow lingers, the late RST is an event, the summary is not repeated.
+    sys.path.insert(0, os.path.dirname(INJECT))
+    import inject
+    c, s = 1000, 5000
+    segs = [("c", inject.S, c, 0), ("s", inject.S | inject.A, s, c + 1),
+            ("c", inject.A, c + 1, s + 1), ("c", inject.R, c + 1, 0),
+            ("c", inject.R, c + 1, 0)]
+    pkts = []
+    for who, fl, seq, ack in segs:
+        a, b = (inject.C4, inject.S4) if who == "c" else (inject.S4, inject.C4)
+        pa, pb = (43000, 80) if who == "c" else (80, 43000)
+        pkts.append((False, *inject.tcp_packet(False, a, b, pa, pb, seq, ack, fl, 0)))
+    path = os.path.join(OUT, "late.pcap")
+    inject.write_pcap(path, "en10mb", packets=pkts)
+    evs = events(run("read", "--json", path).stdout)
+    segs_ev = [e for e in evs if e["type"] == "segment"]
+    summ = [e for e in evs if e["type"] == "summary"]
+    assert len(segs_ev) == 5 and segs_ev[4]["flags"] == ["RST"], segs_ev
+    assert segs_ev[3]["conn_state"] == "RSTO" and segs_ev[4]["index"] == 4, segs_ev
+    assert len(summ) == 1 and summ[0]["end"] == "reset", summ
+    text = run("read", path).stdout
+    assert text.count(" ended: ") == 1 and text.count("RST ") == 2, text
+test("a late segment of an ended connection is shown, its summary not repeated", late_segment)
+
+
 # ---- text, ladder, numbers, colour ----
 def ladder():
     out = run("read", "--ladder", "--port", "41002", base).stdout

@@ -347,6 +347,55 @@ static void test_reuse_and_close(void **state)
 	assert_false(synfin_fsm_reusable(&f));
 }
 
+/*
+ * The idle timeout is that of the livelier side: a CLOSED side waits for
+ * the other, an ended connection lingers; and each side's segment and
+ * byte counts add up.
+ */
+static void test_timeouts_and_counts(void **state)
+{
+	static const __u32 ms[SYNFIN_TO_COUNT] = {
+		[SYNFIN_TO_LINGER] = 1, [SYNFIN_TO_SYN] = 2,
+		[SYNFIN_TO_ESTABLISHED] = 3, [SYNFIN_TO_CLOSE] = 4,
+		[SYNFIN_TO_TIME_WAIT] = 5,
+	};
+	struct synfin_fsm f;
+	struct synfin_fsm_result res;
+	struct synfin_seg seg = { .seq = 100, .flags = F_S, .wscale = -1 };
+
+	(void)state;
+	synfin_fsm_init(&f, &seg);
+	synfin_fsm_segment(&f, C, &seg, &res);		/* SYN_SENT/LISTEN */
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 2);
+	seg = (struct synfin_seg){ .seq = 900, .ack = 101, .flags = F_S | F_A,
+				   .wscale = -1 };
+	synfin_fsm_segment(&f, S, &seg, &res);		/* ESTABLISHED/SYN_RCVD */
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 3);
+	seg = (struct synfin_seg){ .seq = 101, .ack = 901, .len = 7,
+				   .flags = F_A, .wscale = -1 };
+	synfin_fsm_segment(&f, C, &seg, &res);		/* both ESTABLISHED */
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 3);
+	seg = (struct synfin_seg){ .seq = 108, .ack = 901, .flags = F_F | F_A,
+				   .wscale = -1 };
+	synfin_fsm_segment(&f, C, &seg, &res);		/* FIN_WAIT_1/CLOSE_WAIT */
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 4);
+	seg = (struct synfin_seg){ .seq = 901, .ack = 109, .flags = F_F | F_A,
+				   .wscale = -1 };
+	synfin_fsm_segment(&f, S, &seg, &res);		/* TIME_WAIT/LAST_ACK */
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 5);
+	seg = (struct synfin_seg){ .seq = 109, .ack = 902, .flags = F_A,
+				   .wscale = -1 };
+	synfin_fsm_segment(&f, C, &seg, &res);		/* TIME_WAIT/CLOSED */
+	assert_int_equal(f.state[S], CL);
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 5);
+	synfin_fsm_close(&f, &res);			/* ended: linger */
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 1);
+	assert_int_equal(f.segs[C], 4);
+	assert_int_equal(f.segs[S], 2);
+	assert_int_equal(f.bytes[C], 7);
+	assert_int_equal(f.bytes[S], 0);
+}
+
 static void test_state_names(void **state)
 {
 	static const char *const want[SYNFIN_ST_COUNT] = {
@@ -823,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_lone_rst),
 		cmocka_unit_test(test_reuse_and_close),
 		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_timeouts_and_counts),
 		cmocka_unit_test(test_random_segments_stay_valid),
 		cmocka_unit_test(test_anomaly_retransmissions),
 		cmocka_unit_test(test_anomaly_handshake_acks),

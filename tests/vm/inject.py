@@ -175,6 +175,20 @@ def tcp_packet(v6, src, dst, sport, dport, seq, ack, flags, length):
     return 0x0800, ip + seg
 
 
+def scenario_packets(family=None):
+    """Every scenario's segments, as (scenario, ethertype, IP packet);
+    family "4" or "6" keeps that IP version's only."""
+    for sc in scenarios():
+        if family and sc["v6"] != (family == "6"):
+            continue
+        cli, srv = (C6, S6) if sc["v6"] else (C4, S4)
+        for who, fl, seq, ack, length, _ in sc["segs"]:
+            if who == "c":
+                yield sc, *tcp_packet(sc["v6"], cli, srv, sc["port"], 80, seq, ack, FLAGS[fl], length)
+            else:
+                yield sc, *tcp_packet(sc["v6"], srv, cli, 80, sc["port"], seq, ack, FLAGS[fl], length)
+
+
 def send(iface, dstmac):
     os.sched_setaffinity(0, {0})  # one CPU: segments arrive in order
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
@@ -182,16 +196,10 @@ def send(iface, dstmac):
     src_mac = open(f"/sys/class/net/{iface}/address").read().strip()
     eth = bytes.fromhex(dstmac.replace(":", "")) + bytes.fromhex(src_mac.replace(":", ""))
     sent = 0
-    for sc in scenarios():
-        cli, srv = (C6, S6) if sc["v6"] else (C4, S4)
-        for who, fl, seq, ack, length, _ in sc["segs"]:
-            if who == "c":
-                etype, pkt = tcp_packet(sc["v6"], cli, srv, sc["port"], 80, seq, ack, FLAGS[fl], length)
-            else:
-                etype, pkt = tcp_packet(sc["v6"], srv, cli, 80, sc["port"], seq, ack, FLAGS[fl], length)
-            sock.send(eth + struct.pack("!H", etype) + pkt)
-            sent += 1
-            time.sleep(0.002)
+    for _, etype, pkt in scenario_packets():
+        sock.send(eth + struct.pack("!H", etype) + pkt)
+        sent += 1
+        time.sleep(0.002)
     print(f"sent {sent} segments in {len(scenarios())} scenarios")
     return 0
 
@@ -232,21 +240,17 @@ def udp_packet(when_v6):
     return 0x0800, ip + udp
 
 
-def write_pcap(path, linktype, nano=False, pcapng=False, family=None):
+def write_pcap(path, linktype, nano=False, pcapng=False, family=None, packets=None):
+    """Write the scenarios (or @packets: (v6, ethertype, IP packet)) to a
+    capture, 2 ms apart, and a UDP datagram five minutes later."""
     number, link = LINKTYPES[linktype]
     frames = []
     t = 1700000000 * 10**9
-    for sc in scenarios():
-        if family and sc["v6"] != (family == "6"):
-            continue
-        cli, srv = (C6, S6) if sc["v6"] else (C4, S4)
-        for who, fl, seq, ack, length, _ in sc["segs"]:
-            if who == "c":
-                etype, pkt = tcp_packet(sc["v6"], cli, srv, sc["port"], 80, seq, ack, FLAGS[fl], length)
-            else:
-                etype, pkt = tcp_packet(sc["v6"], srv, cli, 80, sc["port"], seq, ack, FLAGS[fl], length)
-            frames.append((t, link(etype, sc["v6"]) + pkt))
-            t += 2_000_123  # 2 ms and a few ns: nanoseconds show
+    if packets is None:
+        packets = [(sc["v6"], etype, pkt) for sc, etype, pkt in scenario_packets(family)]
+    for v6, etype, pkt in packets:
+        frames.append((t, link(etype, v6) + pkt))
+        t += 2_000_123  # 2 ms and a few ns: nanoseconds show
     # Five minutes on: every timeout of the module's defaults has run out.
     etype, pkt = udp_packet(family == "6")
     frames.append((t + 300 * 10**9, link(etype, family == "6") + pkt))

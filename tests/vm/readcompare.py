@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""The live module and `synfin read` of tcpdump's capture must agree.
+
+  readcompare.py SYNFIN LIVE.json PCAP PORT TIME_WAIT_MS
+
+LIVE.json is `synfin watch --json` from the module; PCAP is what tcpdump
+captured of the same traffic at the same place. `synfin read --json` of
+the capture must give, connection by connection (matched by endpoints,
+in order), the same events with the same fields (segment, flags, raw and
+relative numbers, window, length, both states, transitions, anomalies,
+history, conn_state, segment and byte counts, end reason) and the same
+summary (how it ended, by whom, counts, history, conn_state). Only
+timestamps, connection ids, CPU and netns may differ.
+"""
+import json
+import subprocess
+import sys
+
+SAME_EVENT = ("type", "index", "family", "src", "sport", "dst", "dport", "from",
+              "flags", "seq", "ack", "rel_seq", "rel_ack", "win", "len",
+              "client_state", "server_state", "transitions", "anomalies",
+              "history", "conn_state", "client_segments", "server_segments",
+              "client_bytes", "server_bytes")
+SAME_SUMMARY = ("family", "client", "cport", "server", "sport", "end", "end_by",
+                "how", "client_state", "server_state", "handshake_complete",
+                "client_segments", "server_segments", "client_bytes",
+                "server_bytes", "history", "conn_state")
+
+
+def by_connection(evs, port):
+    conns = {}
+    for e in evs:
+        if e["type"] == "lost":
+            raise SystemExit(f"lost events in {e}")
+        if e["type"] == "summary":
+            if port in (e["cport"], e["sport"]):
+                conns.setdefault(e["conn"], {"events": [], "summary": []})["summary"].append(e)
+        elif port in (e["sport"], e["dport"]):
+            conns.setdefault(e["conn"], {"events": [], "summary": []})["events"].append(e)
+    out = []
+    for conn in sorted(conns):
+        c = conns[conn]
+        first = c["events"][0]
+        key = tuple(sorted([(first["src"], first["sport"]), (first["dst"], first["dport"])]))
+        out.append((key, c))
+    return out
+
+
+def main():
+    synfin, live_path, pcap, port, tw = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    live = [json.loads(l) for l in open(live_path) if l.strip()]
+    p = subprocess.run([synfin, "read", "--json", "--time-wait-ms", tw, pcap],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        print(f"synfin read failed ({p.returncode}): {p.stderr}")
+        return 1
+    print(p.stderr.strip())
+    offline = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    a, b = by_connection(live, port), by_connection(offline, port)
+    errors = []
+    if not a:
+        errors.append("no live connections to compare")
+    if [k for k, _ in a] != [k for k, _ in b]:
+        errors.append(f"connections differ: live {[k for k, _ in a]}, read {[k for k, _ in b]}")
+    nevents = 0
+    for (key, la), (_, lb) in zip(a, b):
+        ea = [{k: e.get(k) for k in SAME_EVENT} for e in la["events"]]
+        eb = [{k: e.get(k) for k in SAME_EVENT} for e in lb["events"]]
+        if len(ea) != len(eb):
+            errors.append(f"{key}: {len(ea)} live events, {len(eb)} read")
+        for i, (x, y) in enumerate(zip(ea, eb)):
+            diff = {k: (x[k], y[k]) for k in SAME_EVENT if x[k] != y[k]}
+            if diff:
+                errors.append(f"{key} event {i}: live/read differ: {diff}")
+        nevents += len(ea)
+        if len(la["summary"]) != 1 or len(lb["summary"]) != 1:
+            errors.append(f"{key}: {len(la['summary'])} live summaries, {len(lb['summary'])} read")
+            continue
+        sa, sb = la["summary"][0], lb["summary"][0]
+        diff = {k: (sa.get(k), sb.get(k)) for k in SAME_SUMMARY if sa.get(k) != sb.get(k)}
+        if diff:
+            errors.append(f"{key}: summaries differ: {diff}")
+    print(f"{len(a)} connections, {nevents} events: live and read "
+          f"{'agree' if not errors else 'DISAGREE'}")
+    for e in errors:
+        print("ERROR:", e)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
