@@ -4,6 +4,10 @@
 #   make KDIR=/usr/src/linux-headers-<release>   build for another kernel
 #   make demo                 boot a VM, trace real connections, print the timeline
 #   make check                every test: units, then both kernels in QEMU
+#   make check-debug          the VM suite on a KASAN/lockdep/kmemleak kernel
+#                             built from Debian's linux-source (cached)
+#   make bench                overhead against conntrack and tcpdump, in QEMU:
+#                             BENCHMARKS.md (not part of make check)
 #   make install [KVER=<release>] [DESTDIR=...] [PREFIX=/usr]
 #                             module, reader and man page synfin(8)
 #   make dkms-install         sources to /usr/src/synfin-<version>; DKMS
@@ -18,7 +22,7 @@ VERSION := $(shell sed -n 's/^SYNFIN_VERSION := //p' Kbuild)
 DKMS_FILES := Kbuild dkms.conf module/*.c module/*.h module/uapi/linux/synfin.h
 
 .PHONY: all module reader clean deps demo check unit fuzz vmtest style sparse \
-	readtest ynlspec install install-reader install-module dkms-install packagetest
+	readtest ynlspec bench check-debug install install-reader install-module dkms-install packagetest
 
 all: module reader
 
@@ -81,6 +85,15 @@ readtest: deps
 
 demo: deps reader
 	scripts/demo.sh
+
+# The whole VM suite on a debug kernel (built once, cached outside the tree).
+check-debug: deps reader
+	scripts/vm-tests.sh $$(scripts/debug-kernel.sh >/dev/null && \
+		make -s -C $$(scripts/debug-kernel.sh) kernelrelease)
+
+bench:
+	scripts/install-deps.sh bench
+	scripts/bench.sh
 
 vmtest: deps reader
 	scripts/vm-tests.sh $(KVERS)

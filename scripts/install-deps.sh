@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install what building and testing synfin needs, on Debian 12, as root.
-# Does nothing when everything is already there.
+# Does nothing when everything is already there. With "bench": what
+# `make bench` needs too (the plot).
 set -euo pipefail
 
 pkgs=(
@@ -12,8 +13,9 @@ pkgs=(
 	dkms python3-yaml python3-jsonschema
 	sparse perl python3
 	tcpdump socat iproute2 util-linux procps nftables conntrack
-	clang libfuzzer-14-dev
+	clang libfuzzer-14-dev hping3 iperf3
 )
+[ "${1:-}" = bench ] && pkgs+=(python3-matplotlib)
 
 missing=()
 for p in "${pkgs[@]}"; do

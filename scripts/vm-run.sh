@@ -7,7 +7,7 @@
 set -euo pipefail
 kver=$1 script=$2 outdir=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
-timeout_s=${SYNFIN_VM_TIMEOUT:-900}
+timeout_s=${SYNFIN_VM_TIMEOUT:-1800}
 smp=${SYNFIN_VM_SMP:-2}
 
 mkdir -p "$top/build" "$outdir"

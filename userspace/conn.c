@@ -542,8 +542,11 @@ void sf_conn_flush(FILE *out)
 		for (i = 0; i < CONN_BUCKETS; i++) {
 			while (table[i]) {
 				struct conn *c = table[i];
-				struct sf_event now = c->evs[c->nevs - 1];
+				struct sf_event now;
 
+				/* Kept connections have at least their first event. */
+				now = c->nevs ? c->evs[c->nevs - 1] : (struct sf_event){
+					.conn = c->id, .family = c->family };
 				now.conn_state = SYNFIN_CS_NONE;
 				now.have_counts = false;
 				finish(out, c, &now, true);

@@ -487,6 +487,19 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 static int cmd_flows(void)
 {
 	int count = 0, rc;
+	unsigned int i, j;
+
+	/* A flow is picked by the TCP state a side is in now, nothing else. */
+	for (i = 0; i < sf_opts.nstates; i++) {
+		for (j = 0; j < SYNFIN_ST_COUNT; j++)
+			if (!strcasecmp(sf_opts.states[i], sf_state_name(j)))
+				break;
+		if (j == SYNFIN_ST_COUNT) {
+			fprintf(stderr, "synfin: flows --state wants a TCP state (ESTABLISHED, CLOSE_WAIT, ...), not '%s'\n",
+				sf_opts.states[i]);
+			return SF_EXIT_USAGE;
+		}
+	}
 
 	rc = one_request(SYNFIN_CMD_GET_FLOWS, true, flows_cb, &count,
 			 "dumping flows");

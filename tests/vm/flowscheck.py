@@ -41,6 +41,8 @@ assert [x["conn"] for x in flows("--port", "9300", "--host", "127.0.0.1")] == [f
 assert flows("--port", "9300", "--host", "::1") == []
 assert [x["conn"] for x in flows("--port", "9300", "--state", "ESTABLISHED")] == [f["conn"]]
 assert flows("--port", "9300", "--state", "SYN_SENT") == []
+bad = subprocess.run([synfin, "flows", "--state", "SF"], capture_output=True, text=True)
+assert bad.returncode == 2 and "TCP state" in bad.stderr, bad
 text = subprocess.run([synfin, "flows", "--port", "9300"], capture_output=True, text=True).stdout
 print(text)
 assert "ESTABLISHED  ESTABLISHED" in text and "ShAD" in text, text

@@ -6,6 +6,12 @@ module's timeline of them, segment by segment.
   inject.py check JSON [4|6]    check `synfin watch --json` output (or
                                 `synfin read --json`), all scenarios or
                                 those of one IP version
+  inject.py malformed IFACE DSTMAC
+                                send malformed and odd segments (doff < 5,
+                                truncated headers, doff past the end, bogus
+                                options, IPv4 and IPv6 fragments) and print
+                                how the module's segments and malformed
+                                counters must move, as JSON
   inject.py pcap FILE LINKTYPE [nano] [pcapng] [4|6]
                                 write them to a capture instead, for
                                 `synfin read`: link type by name (en10mb,
@@ -240,6 +246,66 @@ def udp_packet(when_v6):
     return 0x0800, ip + udp
 
 
+def ipv4(src, dst, payload, frag=0, proto=6, total=None):
+    s, d = socket.inet_pton(socket.AF_INET, src), socket.inet_pton(socket.AF_INET, dst)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total or 20 + len(payload), 7, frag, 64,
+                     proto, 0, s, d)
+    return ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:] + payload
+
+
+def ipv6(src, dst, payload, nxt=6):
+    s, d = socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst)
+    return struct.pack("!IHBB", 6 << 28, len(payload), nxt, 64) + s + d + payload
+
+
+def tcp_header(sport, flags, doff=5, options=b"", seq=1, ack=0):
+    hdr = struct.pack("!HHIIBBHHH", sport, 80, seq, ack, doff << 4, flags, 1000, 0, 0)
+    return hdr + options
+
+
+def malformed(iface, dstmac):
+    """Odd segments the module must count, never choke on."""
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    sock.bind((iface, 0))
+    src_mac = open(f"/sys/class/net/{iface}/address").read().strip()
+    eth = bytes.fromhex(dstmac.replace(":", "")) + bytes.fromhex(src_mac.replace(":", ""))
+    v4, v6 = [], []
+    # (segments, malformed) each packet must add
+    v4.append((tcp_header(45001, S, doff=4), 1, 1))                     # doff < 5
+    v4.append((tcp_header(45002, S)[:12], 1, 1))                        # header cut short
+    v4.append((tcp_header(45003, S, doff=15), 1, 1))                    # doff past the end
+    bogus = [b"\x03\x00\x00\x00", b"\x03\xff\x07\x00", b"\x02\x01\x05\xb4",
+             b"\xfe\x02\x01\x01", b"\x03\x03\xc8\x00", b"\x01\x01\x01\x00"]
+    for i, opt in enumerate(bogus):                                    # bogus options on a SYN
+        v4.append((tcp_header(45010 + i, S, doff=6, options=opt), 1, 0))
+    v6.append((tcp_header(45101, S, doff=3), 1, 1))
+    v6.append((tcp_header(45102, S)[:10], 1, 1))
+    v6.append((tcp_header(45103, S, doff=8, options=b"\x03\x02"), 1, 1))  # options cut short
+    v6.append((tcp_header(45110, S, doff=7, options=b"\x03\x09\x0e\x00\x00\x00\x00\x00"), 1, 0))
+    frames = []
+    for seg, ns, nm in v4:
+        frames.append((0x0800, ipv4(C4, S4, seg), ns, nm))
+    for seg, ns, nm in v6:
+        frames.append((0x86DD, ipv6(C6, S6, seg), ns, nm))
+    # IPv4 fragments: a first fragment carries the header (a segment), a
+    # later one does not (skipped), a first one too short for it is malformed.
+    syn = tcp_header(45201, S) + b"y" * 16
+    frames.append((0x0800, ipv4(C4, S4, syn, frag=0x2000), 1, 0))
+    frames.append((0x0800, ipv4(C4, S4, b"z" * 16, frag=0x2000 | 5), 0, 0))
+    frames.append((0x0800, ipv4(C4, S4, syn[:8], frag=0x2000), 1, 1))
+    # IPv6 fragment header: first fragment (offset 0) and a later one.
+    frag0 = struct.pack("!BBHI", 6, 0, 1, 77)  # next TCP, offset 0, M=1
+    frag1 = struct.pack("!BBHI", 6, 0, (3 << 3) | 1, 77)
+    frames.append((0x86DD, ipv6(C6, S6, frag0 + tcp_header(45301, S) + b"y" * 16, nxt=44), 1, 0))
+    frames.append((0x86DD, ipv6(C6, S6, frag1 + b"z" * 16, nxt=44), 0, 0))
+    for etype, pkt, _, _ in frames:
+        sock.send(eth + struct.pack("!H", etype) + pkt)
+        time.sleep(0.002)
+    print(json.dumps({"sent": len(frames), "segments": sum(f[2] for f in frames),
+                      "malformed": sum(f[3] for f in frames)}))
+    return 0
+
+
 def write_pcap(path, linktype, nano=False, pcapng=False, family=None, packets=None):
     """Write the scenarios (or @packets: (v6, ethertype, IP packet)) to a
     capture, 2 ms apart, and a UDP datagram five minutes later."""
@@ -318,6 +384,8 @@ def check(path, family=None):
 if __name__ == "__main__":
     if sys.argv[1] == "send":
         sys.exit(send(sys.argv[2], sys.argv[3]))
+    if sys.argv[1] == "malformed":
+        sys.exit(malformed(sys.argv[2], sys.argv[3]))
     if sys.argv[1] == "pcap":
         extra = sys.argv[4:]
         fam = next((a for a in extra if a in ("4", "6")), None)

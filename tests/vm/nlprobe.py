@@ -4,8 +4,14 @@ over a raw netlink socket and check each gets the right answer.
 
   nlprobe.py            as root: every case below must answer as listed
   nlprobe.py --denied   expect EPERM for the valid requests
+  nlprobe.py --random N N random requests to every command (random flags,
+                        versions, attributes of random types, lengths and
+                        nesting, random bytes): each must be answered with
+                        success or a clear error, and the family must
+                        still work after them
 """
 import errno
+import random
 import socket
 import struct
 import sys
@@ -20,6 +26,7 @@ A_EVENT = 2
 
 sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
 sock.bind((0, 0))
+sock.settimeout(10)  # no answer at all is a failure, not a hang
 seq = 100
 
 
@@ -67,8 +74,49 @@ def family_id():
     raise SystemExit("no family id")
 
 
+def random_attrs(rng, depth=0):
+    out = b""
+    for _ in range(rng.randrange(4)):
+        kind = rng.choice([0, 1, 2, 3, 4, 5, rng.randrange(1 << 16)])
+        if depth < 2 and rng.random() < 0.3:
+            payload = random_attrs(rng, depth + 1)
+            kind |= 0x8000 if rng.random() < 0.5 else 0  # NLA_F_NESTED
+        else:
+            payload = rng.randbytes(rng.choice([0, 1, 2, 4, 8, 16, rng.randrange(200)]))
+        a = attr(kind, payload)
+        if rng.random() < 0.15:  # a length that lies
+            a = struct.pack("=H", rng.randrange(1 << 16)) + a[2:]
+        out += a
+    return out
+
+
+def fuzz(fam, n):
+    rng = random.Random(20261124)
+    allowed = {0, errno.EINVAL, errno.EOPNOTSUPP, errno.ERANGE, errno.EMSGSIZE}
+    seen = {}
+    for i in range(n):
+        cmd = rng.choice([0, CMD_EVENTS, CMD_GET_STATS, CMD_GET_FLOWS, 4, rng.randrange(256)])
+        flags = NLM_F_ACK | rng.choice([0, 0, NLM_F_DUMP, 0x100, 0x200])
+        if rng.random() < 0.2:
+            raw = rng.randbytes(rng.randrange(24))  # random genl header and all
+        else:
+            raw = struct.pack("BBH", cmd, rng.choice([0, 1, 2, 255]), rng.randrange(1 << 16)) + random_attrs(rng)
+        got, _ = request(fam, cmd, flags=flags, raw=raw)
+        seen[got] = seen.get(got, 0) + 1
+        if got not in allowed:
+            print(f"WRONG: request {i} (cmd {raw[:1].hex()}, flags {flags:#x}, {raw.hex()}): "
+                  f"{errno.errorcode.get(got, got)}")
+            return 1
+    got, _ = request(fam, CMD_GET_STATS)
+    print(f"{n} random requests: answers {dict((errno.errorcode.get(k, 'ok') if k else 'ok', v) for k, v in seen.items())}; "
+          f"stats afterwards: {errno.errorcode.get(got, 'ok') if got else 'ok'}")
+    return 1 if got else 0
+
+
 def main():
     fam = family_id()
+    if "--random" in sys.argv:
+        return fuzz(fam, int(sys.argv[sys.argv.index("--random") + 1]))
     denied = "--denied" in sys.argv
     ok = errno.EPERM if denied else 0
     cases = [
