@@ -50,6 +50,12 @@ static DEFINE_MUTEX(drain_lock);	/* serialises draining, guards nets */
 static LIST_HEAD(synfin_nets);
 static void drain_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(drain_work, drain_work_fn);
+/*
+ * The drain runs at high priority: a flood keeps the CPUs busy in softirq,
+ * and a worker queued behind everything else would let the rings overflow
+ * while the readers could still keep up.
+ */
+static struct workqueue_struct *drain_wq;
 static u32 *drain_tails;		/* per CPU, under drain_lock */
 static u32 *batch_count;		/* per CPU, under drain_lock */
 
@@ -540,8 +546,13 @@ static void drain_work_fn(struct work_struct *work)
 
 void synfin_drain_kick(void)
 {
-	queue_delayed_work(system_unbound_wq, &drain_work,
+	queue_delayed_work(drain_wq, &drain_work,
 			   msecs_to_jiffies(READ_ONCE(synfin_drain_delay_ms)));
+}
+
+void synfin_drain_kick_now(void)
+{
+	mod_delayed_work(drain_wq, &drain_work, 0);
 }
 
 void synfin_drain_sync(void)
@@ -571,6 +582,13 @@ int synfin_netlink_init(void)
 {
 	int err;
 
+	/*
+	 * Before any event can be written: the hooks, and so the flows that
+	 * write events, come after this.
+	 */
+	drain_wq = alloc_workqueue("synfin_drain", WQ_UNBOUND | WQ_HIGHPRI, 1);
+	if (!drain_wq)
+		return -ENOMEM;
 	drain_tails = kcalloc(nr_cpu_ids, sizeof(*drain_tails), GFP_KERNEL);
 	batch_count = kcalloc(nr_cpu_ids, sizeof(*batch_count), GFP_KERNEL);
 	if (!drain_tails || !batch_count) {
@@ -585,6 +603,7 @@ int synfin_netlink_init(void)
 err_free:
 	kfree(batch_count);
 	kfree(drain_tails);
+	destroy_workqueue(drain_wq);
 	return err;
 }
 
@@ -595,4 +614,5 @@ void synfin_netlink_exit(void)
 	genl_unregister_family(&synfin_family);
 	kfree(batch_count);
 	kfree(drain_tails);
+	destroy_workqueue(drain_wq);
 }

@@ -9,6 +9,8 @@ void synfin_netlink_exit(void);
 
 /* Ask the drain worker to run soon; callable from any context. */
 void synfin_drain_kick(void);
+/* A ring is filling up: drain now, not after drain_delay_ms. */
+void synfin_drain_kick_now(void);
 /* Drain every ring now and wait until done. Process context. */
 void synfin_drain_sync(void);
 

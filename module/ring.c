@@ -73,10 +73,21 @@ void synfin_ring_commit(void)
 {
 	struct synfin_ring *ring = this_cpu_ptr(synfin_rings);
 
+	u32 used;
+
 	/* Pairs with the acquire in synfin_ring_tail(). */
 	smp_store_release(&ring->tail, ring->tail + 1);
 	synfin_stat_inc(events_written);
-	synfin_drain_kick();
+	/*
+	 * Batching waits drain_delay_ms, unless the ring is half full: only
+	 * this CPU adds, one at a time, so the count passes through half on
+	 * its way up and this kicks once per filling.
+	 */
+	used = ring->tail - READ_ONCE(ring->head);
+	if (used == (ring_mask + 1) / 2)
+		synfin_drain_kick_now();
+	else
+		synfin_drain_kick();
 }
 
 u32 synfin_ring_tail(struct synfin_ring *ring)

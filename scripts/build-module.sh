@@ -1,10 +1,11 @@
 #!/bin/bash
 # Build synfin.ko for kernel release $1 into build/$1/synfin.ko, in a tree
 # of its own so that several kernels' objects do not collide.
+# SYNFIN_KDIR: a kernel build directory instead of Debian's headers.
 set -euo pipefail
 kver=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
-kdir=/usr/src/linux-headers-$kver
+kdir=${SYNFIN_KDIR:-/usr/src/linux-headers-$kver}
 [ -d "$kdir" ] || { echo "build-module: no headers in $kdir" >&2; exit 1; }
 dst=$top/build/$kver
 mkdir -p "$dst/module/uapi/linux"

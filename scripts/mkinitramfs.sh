@@ -13,6 +13,8 @@ cp /bin/busybox "$tmp/bin/busybox"
 # Modules in load order, without duplicates; builtins need nothing.
 : > "$tmp/modules.list"
 for m in virtio_pci 9pnet_virtio 9p; do
+	# A kernel with no /lib/modules has them built in.
+	[ -d "/lib/modules/$kver" ] || break
 	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 done | awk '!seen[$0]++' | while read -r ko; do
 	name=$(basename "$ko")

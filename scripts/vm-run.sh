@@ -4,10 +4,12 @@
 # as the guest's init, via tests/vm/guest-init.sh. $3 is a directory the
 # guest can write (mounted at /mnt). The console goes to $3/console.log.
 # Exit status: the script's, or 1 on panic, oops, WARN or timeout.
+# SYNFIN_VM_KERNEL: a kernel image other than /boot/vmlinuz-$1.
 set -euo pipefail
 kver=$1 script=$2 outdir=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 timeout_s=${SYNFIN_VM_TIMEOUT:-1800}
+kernel=${SYNFIN_VM_KERNEL:-/boot/vmlinuz-$kver}
 smp=${SYNFIN_VM_SMP:-2}
 
 mkdir -p "$top/build" "$outdir"
@@ -29,7 +31,7 @@ boot() {
 	# shellcheck disable=SC2086
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel \
 		-smp "$smp" -m 1536 -nographic -no-reboot -nodefaults \
-		-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.top=$top synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script" \
 		-serial "file:$outdir/console.log" \
 		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
@@ -43,7 +45,7 @@ boot() {
 	set -e
 }
 
-problem='Kernel panic|BUG:|Oops|WARNING:|Call Trace:|UBSAN:|KASAN:'
+problem='Kernel panic|BUG:|Oops|WARNING:|Call Trace:|UBSAN:|KASAN:|ODEBUG:|kmemleak:.*new suspected|possible (recursive|circular) locking|INFO: task .* blocked'
 boot
 # A crash before the test even started cannot be ours (no module is
 # loaded yet): say so, keep its console, and boot once more.
@@ -60,7 +62,7 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	rc=1
 elif grep -qE "$problem" "$outdir/console.log"; then
 	echo "vm-run: $kver: kernel reported a problem:" >&2
-	grep -nE -A20 'Kernel panic|BUG:|Oops|WARNING:|UBSAN:|KASAN:' "$outdir/console.log" | head -60 >&2
+	grep -nE -A20 "$problem" "$outdir/console.log" | head -60 >&2
 	rc=1
 elif [ -f "$outdir/rc" ]; then
 	rc=$(cat "$outdir/rc")

@@ -15,6 +15,13 @@ rc=0
 rm -rf "$top/build/vm"
 for kver in "$@"; do
 	echo "== $kver: building the module"
+	case $kver in
+	*-synfin-debug)	# make check-debug: the kernel scripts/debug-kernel.sh built
+		dbg=$("$top/scripts/debug-kernel.sh") || { rc=1; continue; }
+		export SYNFIN_KDIR=$dbg SYNFIN_VM_KERNEL=$dbg/arch/x86/boot/bzImage
+		export SYNFIN_VM_TIMEOUT=${SYNFIN_VM_TIMEOUT:-5400} ;;
+	*)	unset SYNFIN_KDIR SYNFIN_VM_KERNEL ;;
+	esac
 	"$top/scripts/build-module.sh" "$kver" || { rc=1; continue; }
 	out=$top/build/vm/$kver
 	rm -rf "$out"

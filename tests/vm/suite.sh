@@ -480,5 +480,18 @@ check "50 insmod/rmmod cycles under traffic, a reader attached each time" cycles
 kill $lpid 2>/dev/null; wait $lpid 2>/dev/null
 stop_all
 
+# ---- a debug kernel (make check-debug): kmemleak finds nothing ----
+[ -d /sys/kernel/debug/kmemleak ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > "$OUT/kmemleak.txt"
+	check "kmemleak: no suspected leak after the whole suite" bash -c "
+		n=\$(grep -c '^unreferenced object' '$OUT/kmemleak.txt')
+		echo \"\$n suspected leaks\"
+		[ \$n = 0 ] || { head -80 '$OUT/kmemleak.txt'; false; }"
+fi
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
