@@ -66,6 +66,11 @@ module_param_named(drain_delay_ms, synfin_drain_delay_ms, uint, 0644);
 MODULE_PARM_DESC(drain_delay_ms,
 		 "Delay from an event to the drain that sends it, ms, batching events (default 5)");
 
+unsigned int synfin_drain_watermark = 50;
+module_param_named(drain_watermark, synfin_drain_watermark, uint, 0444);
+MODULE_PARM_DESC(drain_watermark,
+		 "Percent of ring_size at which a ring is drained at once, without waiting for drain_delay_ms (0: never; default 50)");
+
 DEFINE_PER_CPU(struct synfin_cpu_stats, synfin_stats);
 
 static unsigned int synfin_net_id __read_mostly;
@@ -135,6 +140,11 @@ static int __init synfin_init(void)
 	    !is_power_of_2(synfin_ring_size)) {
 		pr_err("ring_size must be a power of two from 16 to 1048576, not %u\n",
 		       synfin_ring_size);
+		return -EINVAL;
+	}
+	if (synfin_drain_watermark > 100) {
+		pr_err("drain_watermark is a percentage, 0 to 100, not %u\n",
+		       synfin_drain_watermark);
 		return -EINVAL;
 	}
 	if (!synfin_max_flows || !synfin_gc_interval_ms) {

@@ -16,6 +16,7 @@ extern unsigned int synfin_close_timeout_ms;
 extern unsigned int synfin_closed_linger_ms;
 extern unsigned int synfin_gc_interval_ms;
 extern unsigned int synfin_drain_delay_ms;
+extern unsigned int synfin_drain_watermark;
 
 /* Counters kept by the CPU that does the work, updated with this_cpu_inc(). */
 struct synfin_cpu_stats {

@@ -17,12 +17,16 @@
 
 struct synfin_ring __percpu *synfin_rings;
 static u32 ring_mask;
+static u32 ring_kick_at;	/* records that drain a ring at once; 0: never */
 
 int synfin_ring_init(unsigned int size)
 {
 	int cpu;
 
 	ring_mask = size - 1;
+	ring_kick_at = synfin_drain_watermark ?
+		       max(1U, size / 100 * synfin_drain_watermark +
+			   size % 100 * synfin_drain_watermark / 100) : 0;
 	synfin_rings = alloc_percpu(struct synfin_ring);
 	if (!synfin_rings)
 		return -ENOMEM;
@@ -79,12 +83,12 @@ void synfin_ring_commit(void)
 	smp_store_release(&ring->tail, ring->tail + 1);
 	synfin_stat_inc(events_written);
 	/*
-	 * Batching waits drain_delay_ms, unless the ring is half full: only
-	 * this CPU adds, one at a time, so the count passes through half on
-	 * its way up and this kicks once per filling.
+	 * Batching waits drain_delay_ms, unless the ring is drain_watermark
+	 * full: only this CPU adds, one at a time, so the count passes that
+	 * mark on its way up and this kicks once per filling.
 	 */
 	used = ring->tail - READ_ONCE(ring->head);
-	if (used == (ring_mask + 1) / 2)
+	if (used == ring_kick_at)
 		synfin_drain_kick_now();
 	else
 		synfin_drain_kick();

@@ -17,7 +17,7 @@ echo "bench: $kver, ${BENCH_ROUNDS:-5} rounds of ${BENCH_SECONDS:-3} s per measu
 # The guest reads its sizes from here (its environment is not ours).
 printf 'BENCH_ROUNDS=%s\nBENCH_SECONDS=%s\n' "${BENCH_ROUNDS:-5}" "${BENCH_SECONDS:-3}" \
 	> "$top/build/bench/params"
-SYNFIN_VM_TIMEOUT=${SYNFIN_VM_TIMEOUT:-5400} \
+SYNFIN_VM_MTTCG=1 SYNFIN_VM_TIMEOUT=${SYNFIN_VM_TIMEOUT:-5400} \
 	"$top/scripts/vm-run.sh" "$kver" "$top/tests/bench/bench.sh" "$out" || {
 	tail -30 "$out/test.log" >&2
 	exit 1

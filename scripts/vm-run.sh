@@ -24,6 +24,9 @@ rm -f "$outdir/rc" "$outdir/console.log"
 # boot-time code patching (int3-based text_poke) can race with stale
 # translated code on the other vCPU and oops before anything of ours runs.
 accel="-accel tcg,thread=single -cpu max"
+# Benchmarks want a host thread per vCPU, so that the reader and the load
+# run side by side as on real hardware; a boot crash is retried below.
+if [ "${SYNFIN_VM_MTTCG:-0}" = 1 ]; then accel="-accel tcg,thread=multi -cpu max"; fi
 if [ "${SYNFIN_VM_KVM:-0}" = 1 ]; then accel="-accel kvm -cpu host"; fi
 
 boot() {

@@ -42,7 +42,7 @@ def fmt_abs(wl, v):
 lines = [
     "# Benchmarks",
     "",
-    f"`make bench`: Linux {kernel} under QEMU (TCG, 2 vCPUs on one host thread: the",
+    f"`make bench`: Linux {kernel} under QEMU (TCG, 2 vCPUs, a host thread each: the",
     "absolute numbers are an emulator's, the ratios are what counts), "
     f"{len(rounds)} alternating rounds in one boot, each configuration measured",
     "for every workload in each round (its order rotated per round). A ratio is the",

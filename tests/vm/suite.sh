@@ -385,10 +385,12 @@ assert t['segments'] > 0 and t['flows_created'] > 0, t
 "
 
 # ---- full rings and a full table: exact loss accounting ----
-# Tiny per-CPU rings drained only every second, and a table of 8 flows:
+# Tiny per-CPU rings drained only every second (no early drain at a
+# watermark: a worker that is late on purpose), and a table of 8 flows:
 # a burst of refused connections overflows both.
 rmmod synfin
-insmod "$KO" ring_size=16 drain_delay_ms=1000 max_flows=8 || ko "insmod with tiny ring"
+check "drain_watermark over 100 is refused" bash -c "! insmod '$KO' drain_watermark=101 2>/dev/null"
+insmod "$KO" ring_size=16 drain_delay_ms=1000 drain_watermark=0 max_flows=8 || ko "insmod with tiny ring"
 "$SYNFIN" watch --json > "$OUT/loss.json" 2> "$OUT/loss.err" &
 lossr=$!
 wait_ready "$OUT/loss.err"
