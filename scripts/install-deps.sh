@@ -10,7 +10,7 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 	qemu-system-x86 busybox-static
 	libmnl-dev libcmocka-dev libpcap-dev
-	dkms python3-yaml python3-jsonschema
+	dkms python3-yaml python3-jsonschema man-db groff-base
 	sparse perl python3
 	tcpdump socat iproute2 util-linux procps nftables conntrack
 	clang libfuzzer-14-dev hping3 iperf3
