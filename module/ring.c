@@ -25,8 +25,7 @@ int synfin_ring_init(unsigned int size)
 
 	ring_mask = size - 1;
 	ring_kick_at = synfin_drain_watermark ?
-		       max(1U, size / 100 * synfin_drain_watermark +
-			   size % 100 * synfin_drain_watermark / 100) : 0;
+		       max(1U, size * synfin_drain_watermark / 100) : 0;
 	synfin_rings = alloc_percpu(struct synfin_ring);
 	if (!synfin_rings)
 		return -ENOMEM;

@@ -362,8 +362,8 @@ static void summary_text(FILE *out, const struct conn *c,
 	ms(d2, sizeof(d2), c->synack_ns, c->est_ns);
 	ms(dur, sizeof(dur), c->first_ns, last->ts_ns);
 	fprintf(out, "%s#%llu %s:%s %s%s%s:%u -> %s%s%s:%u  handshake %s (SYN->SYN-ACK %s, SYN-ACK->ACK %s)  duration %s",
-		sf_color("1"), (unsigned long long)c->id,
-		open ? "open" : "ended", sf_color(NULL), v6 ? "[" : "", ca,
+		sf_color(SF_BOLD), (unsigned long long)c->id,
+		open ? "open" : "ended", sf_color(SF_RESET), v6 ? "[" : "", ca,
 		v6 ? "]" : "", c->cport, v6 ? "[" : "", sa, v6 ? "]" : "",
 		c->sport, hs, d1, d2, dur);
 	if (last->have_counts)

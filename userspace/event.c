@@ -443,11 +443,11 @@ void sf_flags_str(uint8_t flags, char *buf, size_t len)
 const char *sf_flags_color(uint8_t flags)
 {
 	if (flags & SYNFIN_TCP_RST)
-		return sf_color("1;31");
+		return sf_color(SF_RED);
 	if (flags & SYNFIN_TCP_SYN)
-		return sf_color("1;32");
+		return sf_color(SF_GREEN);
 	if (flags & SYNFIN_TCP_FIN)
-		return sf_color("1;34");
+		return sf_color(SF_BLUE);
 	return "";
 }
 
@@ -476,37 +476,33 @@ void sf_seqack_str(const struct sf_event *ev, char *seq, char *ack,
 		snprintf(ack, len, "%u*", ev->ack);
 }
 
-const char *sf_color(const char *code)
+const char *sf_color(enum sf_color c)
 {
-	static char buf[4][16];
-	static unsigned int next;
-	char *b;
+	static const char *const esc[] = {
+		[SF_RESET] = "\033[0m", [SF_BOLD] = "\033[1m",
+		[SF_RED] = "\033[1;31m", [SF_GREEN] = "\033[1;32m",
+		[SF_BLUE] = "\033[1;34m", [SF_MAGENTA] = "\033[35m",
+	};
 
-	if (!sf_opts.color)
-		return "";
-	if (!code)
-		return "\033[0m";
-	b = buf[next++ % 4];
-	snprintf(b, sizeof(buf[0]), "\033[%sm", code);
-	return b;
+	return sf_opts.color ? esc[c] : "";
 }
 
 void sf_event_text(FILE *out, const struct sf_event *ev)
 {
 	char when[32], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	char fl[48], seq[16], ack[16];
-	const char *off = sf_color(NULL);
+	const char *off = sf_color(SF_RESET);
 	unsigned int i;
 
 	format_time(ev->ts_ns, when, sizeof(when));
 	if (ev->type == SYNFIN_EV_LOST) {
 		if (ev->lost)
 			fprintf(out, "%s  %sLOST %llu events on cpu %u%s\n", when,
-				sf_color("1;31"), (unsigned long long)ev->lost,
+				sf_color(SF_RED), (unsigned long long)ev->lost,
 				ev->cpu, off);
 		else
 			fprintf(out, "%s  %sLOST events: receive buffer overflow%s\n",
-				when, sf_color("1;31"), off);
+				when, sf_color(SF_RED), off);
 		return;
 	}
 	sf_addr_str(ev->family, ev->saddr, src, sizeof(src));
@@ -532,12 +528,12 @@ void sf_event_text(FILE *out, const struct sf_event *ev)
 	for (i = 0; i < ev->ntrans; i++)
 		fprintf(out, "%32s%s %s -> %s%s%s\n", "",
 			side_name(ev->trans[i].who),
-			sf_state_name(ev->trans[i].from), sf_color("1"),
+			sf_state_name(ev->trans[i].from), sf_color(SF_BOLD),
 			sf_state_name(ev->trans[i].to), off);
 	if (ev->anomalies) {
 		char an[256];
 
 		sf_anomalies_str(ev->anomalies, an, sizeof(an));
-		fprintf(out, "%32s%s! %s%s\n", "", sf_color("35"), an, off);
+		fprintf(out, "%32s%s! %s%s\n", "", sf_color(SF_MAGENTA), an, off);
 	}
 }

@@ -109,17 +109,17 @@ static void row(FILE *out, const char *when, const char *cstate,
 		const char *arrow_str, const char *acolor, const char *sstate,
 		const char *note)
 {
-	const char *off = sf_color(NULL);
+	const char *off = sf_color(SF_RESET);
 
-	fprintf(out, "%10s  %s%*s%s |%s%s%s|", when, sf_color("1"), STATE,
+	fprintf(out, "%10s  %s%*s%s |%s%s%s|", when, sf_color(SF_BOLD), STATE,
 		cstate ? cstate : "", off, acolor, arrow_str,
 		*acolor ? off : "");
 	if (sstate)
-		fprintf(out, " %s%s%s", sf_color("1"), sstate, off);
+		fprintf(out, " %s%s%s", sf_color(SF_BOLD), sstate, off);
 	if (note && *note)
 		fprintf(out, "%*s%s! %s%s",
 			(int)(STATE + 3 - (sstate ? strlen(sstate) + 1 : 0)),
-			"", sf_color("35"), note, off);
+			"", sf_color(SF_MAGENTA), note, off);
 	fputc('\n', out);
 }
 
@@ -137,8 +137,8 @@ void sf_ladder_print(FILE *out, const struct sf_event *evs, unsigned int n,
 	memset(blank, ' ', ARROW);
 	blank[ARROW] = '\0';
 
-	fprintf(out, "\n%s#%llu%s %s\n", sf_color("1"),
-		(unsigned long long)evs[0].conn, sf_color(NULL),
+	fprintf(out, "\n%s#%llu%s %s\n", sf_color(SF_BOLD),
+		(unsigned long long)evs[0].conn, sf_color(SF_RESET),
 		evs[0].family == AF_INET6 ? "IPv6" : "IPv4");
 	/* Each endpoint above its bar: the client's ends at the left one. */
 	fprintf(out, "%10s  %*s  %*s  %s\n", "+ms", STATE, "client", ARROW, "",

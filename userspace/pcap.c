@@ -29,6 +29,16 @@ struct reader {
 	uint64_t packets, segments, not_tcp, malformed, not_ip, conns;
 };
 
+/* What the module puts on a connection's final event, from @f as it is. */
+static void end_fields(struct sf_event *ev, const struct synfin_fsm *f)
+{
+	ev->conn_state = (uint8_t)synfin_fsm_conn_state(f);
+	memcpy(ev->history, f->history, sizeof(ev->history));
+	ev->have_counts = true;
+	memcpy(ev->segs, f->segs, sizeof(ev->segs));
+	memcpy(ev->bytes, f->bytes, sizeof(ev->bytes));
+}
+
 /* Make the event the module's flow_emit() would, and hand it on. */
 static void emit(struct sf_flow_entry *e, uint8_t type,
 		 const struct sf_packet *p, enum synfin_side from,
@@ -59,13 +69,8 @@ static void emit(struct sf_flow_entry *e, uint8_t type,
 		ev.trans[i].to = res->trans[i].to;
 	}
 	ev.ntrans = i;
-	if (synfin_fsm_ended(&e->fsm)) {
-		ev.conn_state = (uint8_t)synfin_fsm_conn_state(&e->fsm);
-		memcpy(ev.history, e->fsm.history, sizeof(ev.history));
-		ev.have_counts = true;
-		memcpy(ev.segs, e->fsm.segs, sizeof(ev.segs));
-		memcpy(ev.bytes, e->fsm.bytes, sizeof(ev.bytes));
-	}
+	if (synfin_fsm_ended(&e->fsm))
+		end_fields(&ev, &e->fsm);
 	if (p) {
 		memcpy(ev.saddr, p->saddr, 16);
 		memcpy(ev.daddr, p->daddr, 16);
@@ -189,11 +194,7 @@ static void finish(struct reader *r)
 		now.state[0] = e->fsm.state[0];
 		now.state[1] = e->fsm.state[1];
 		/* What Zeek would log for it at the end of the trace. */
-		now.conn_state = (uint8_t)synfin_fsm_conn_state(&e->fsm);
-		memcpy(now.history, e->fsm.history, sizeof(now.history));
-		now.have_counts = true;
-		memcpy(now.segs, e->fsm.segs, sizeof(now.segs));
-		memcpy(now.bytes, e->fsm.bytes, sizeof(now.bytes));
+		end_fields(&now, &e->fsm);
 		sf_conn_open_at_end(stdout, &now);
 	}
 	free(open);

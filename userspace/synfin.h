@@ -137,8 +137,9 @@ const char *sf_reason_name(unsigned int reason);
 bool sf_rel_seq(const struct sf_event *ev, uint32_t *rel);
 bool sf_rel_ack(const struct sf_event *ev, uint32_t *rel);
 
-/* Colour escape @code ("1;31"), NULL to reset; "" unless sf_opts.color. */
-const char *sf_color(const char *code);
+/* Colour escapes; "" unless sf_opts.color. */
+enum sf_color { SF_RESET, SF_BOLD, SF_RED, SF_GREEN, SF_BLUE, SF_MAGENTA };
+const char *sf_color(enum sf_color c);
 
 /*
  * conn.c: follows each connection through its events and prints them as
