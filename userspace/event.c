@@ -279,105 +279,179 @@ bool sf_rel_ack(const struct sf_event *ev, uint32_t *rel)
 	return true;
 }
 
+/*
+ * A JSON line is built in memory and written with one fwrite(): under a
+ * flood the reader formats thousands of events a second, and printf's
+ * format parsing was most of its time. The longest line (every anomaly,
+ * every transition, IPv6 addresses) is under 2 KiB.
+ */
+struct jline {
+	char buf[4096];
+	size_t len;
+};
+
+static void j_raw(struct jline *j, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > sizeof(j->buf) - j->len)
+		n = sizeof(j->buf) - j->len;
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static void j_u64(struct jline *j, uint64_t v)
+{
+	char tmp[20];
+	int i = 0;
+
+	do {
+		tmp[i++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (i && j->len < sizeof(j->buf))
+		j->buf[j->len++] = tmp[--i];
+}
+
+/* "key":number, */
+static void j_num(struct jline *j, const char *key, uint64_t v)
+{
+	j_raw(j, key);
+	j_u64(j, v);
+	j_raw(j, ",");
+}
+
+/* "key":"value", -- values are names and addresses, nothing to escape */
+static void j_str(struct jline *j, const char *key, const char *v)
+{
+	j_raw(j, key);
+	j_raw(j, "\"");
+	j_raw(j, v);
+	j_raw(j, "\",");
+}
+
 void sf_event_json(FILE *out, const struct sf_event *ev)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	bool seg = ev->type == SYNFIN_EV_SEGMENT;
-	bool lost = ev->type == SYNFIN_EV_LOST;
+	struct jline j = { .len = 0 };
 	uint32_t rel;
 	unsigned int i;
 	bool first = true;
 
-	fprintf(out, "{\"type\":\"%s\",\"ts_ns\":%llu,", type_name(ev->type),
-		(unsigned long long)ev->ts_ns);
+	j_str(&j, "{\"type\":", type_name(ev->type));
+	j_num(&j, "\"ts_ns\":", ev->ts_ns);
 	if (ev->cpu_unknown)
-		fprintf(out, "\"cpu\":null,");
+		j_raw(&j, "\"cpu\":null,");
 	else
-		fprintf(out, "\"cpu\":%u,", ev->cpu);
-	if (ev->netns_unknown)
-		fprintf(out, "\"netns\":null");
-	else
-		fprintf(out, "\"netns\":%u", ev->netns);
-	if (lost) {
-		fprintf(out, ",\"conn\":null,\"index\":null,\"family\":null,"
-			"\"src\":null,\"sport\":null,\"dst\":null,\"dport\":null,"
-			"\"from\":null,\"flags\":[],\"seq\":null,\"ack\":null,"
-			"\"rel_seq\":null,\"rel_ack\":null,\"win\":null,"
-			"\"len\":null,\"client_state\":null,"
-			"\"server_state\":null,\"transitions\":[],"
-			"\"anomalies\":[],");
+		j_num(&j, "\"cpu\":", ev->cpu);
+	if (ev->netns_unknown) {
+		j_raw(&j, "\"netns\":null");
+	} else {
+		j_raw(&j, "\"netns\":");
+		j_u64(&j, ev->netns);
+	}
+	if (ev->type == SYNFIN_EV_LOST) {
+		j_raw(&j, ",\"conn\":null,\"index\":null,\"family\":null,"
+		      "\"src\":null,\"sport\":null,\"dst\":null,\"dport\":null,"
+		      "\"from\":null,\"flags\":[],\"seq\":null,\"ack\":null,"
+		      "\"rel_seq\":null,\"rel_ack\":null,\"win\":null,"
+		      "\"len\":null,\"client_state\":null,"
+		      "\"server_state\":null,\"transitions\":[],"
+		      "\"anomalies\":[],\"count\":");
 		if (ev->lost)
-			fprintf(out, "\"count\":%llu}\n",
-				(unsigned long long)ev->lost);
+			j_u64(&j, ev->lost);
 		else
-			fprintf(out, "\"count\":null}\n");
+			j_raw(&j, "null");
+		j_raw(&j, "}\n");
+		fwrite(j.buf, 1, j.len, out);
 		return;
 	}
 	sf_addr_str(ev->family, ev->saddr, src, sizeof(src));
 	sf_addr_str(ev->family, ev->daddr, dst, sizeof(dst));
-	fprintf(out, ",\"conn\":%llu,\"index\":%u,\"family\":\"%s\","
-		"\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,",
-		(unsigned long long)ev->conn, ev->index,
-		ev->family == AF_INET ? "ipv4" : "ipv6", src, ev->sport, dst,
-		ev->dport);
+	j_raw(&j, ",");
+	j_num(&j, "\"conn\":", ev->conn);
+	j_num(&j, "\"index\":", ev->index);
+	j_str(&j, "\"family\":", ev->family == AF_INET ? "ipv4" : "ipv6");
+	j_str(&j, "\"src\":", src);
+	j_num(&j, "\"sport\":", ev->sport);
+	j_str(&j, "\"dst\":", dst);
+	j_num(&j, "\"dport\":", ev->dport);
 	if (seg)
-		fprintf(out, "\"from\":\"%s\",", side_name(ev->from));
+		j_str(&j, "\"from\":", side_name(ev->from));
 	else
-		fprintf(out, "\"from\":null,");
-	fprintf(out, "\"flags\":[");
+		j_raw(&j, "\"from\":null,");
+	j_raw(&j, "\"flags\":[");
 	for (i = 0; i < 8; i++) {
 		if (ev->flags & (1u << i)) {
-			fprintf(out, "%s\"%s\"", first ? "" : ",",
-				flag_names[i]);
+			j_raw(&j, first ? "\"" : ",\"");
+			j_raw(&j, flag_names[i]);
+			j_raw(&j, "\"");
 			first = false;
 		}
 	}
-	fprintf(out, "],");
-	if (seg)
-		fprintf(out, "\"seq\":%u,\"ack\":%u,", ev->seq, ev->ack);
-	else
-		fprintf(out, "\"seq\":null,\"ack\":null,");
+	j_raw(&j, "],");
+	if (seg) {
+		j_num(&j, "\"seq\":", ev->seq);
+		j_num(&j, "\"ack\":", ev->ack);
+	} else {
+		j_raw(&j, "\"seq\":null,\"ack\":null,");
+	}
 	if (sf_rel_seq(ev, &rel))
-		fprintf(out, "\"rel_seq\":%u,", rel);
+		j_num(&j, "\"rel_seq\":", rel);
 	else
-		fprintf(out, "\"rel_seq\":null,");
+		j_raw(&j, "\"rel_seq\":null,");
 	if (sf_rel_ack(ev, &rel))
-		fprintf(out, "\"rel_ack\":%u,", rel);
+		j_num(&j, "\"rel_ack\":", rel);
 	else
-		fprintf(out, "\"rel_ack\":null,");
-	if (seg)
-		fprintf(out, "\"win\":%u,\"len\":%u,", ev->win, ev->len);
-	else
-		fprintf(out, "\"win\":null,\"len\":null,");
-	fprintf(out, "\"client_state\":\"%s\",\"server_state\":\"%s\","
-		"\"transitions\":[",
-		sf_state_name(ev->state[SYNFIN_CLIENT]),
-		sf_state_name(ev->state[SYNFIN_SERVER]));
-	for (i = 0; i < ev->ntrans; i++)
-		fprintf(out, "%s{\"who\":\"%s\",\"from\":\"%s\",\"to\":\"%s\"}",
-			i ? "," : "", side_name(ev->trans[i].who),
-			sf_state_name(ev->trans[i].from),
-			sf_state_name(ev->trans[i].to));
-	fprintf(out, "],\"anomalies\":[");
+		j_raw(&j, "\"rel_ack\":null,");
+	if (seg) {
+		j_num(&j, "\"win\":", ev->win);
+		j_num(&j, "\"len\":", ev->len);
+	} else {
+		j_raw(&j, "\"win\":null,\"len\":null,");
+	}
+	j_str(&j, "\"client_state\":", sf_state_name(ev->state[SYNFIN_CLIENT]));
+	j_str(&j, "\"server_state\":", sf_state_name(ev->state[SYNFIN_SERVER]));
+	j_raw(&j, "\"transitions\":[");
+	for (i = 0; i < ev->ntrans; i++) {
+		j_raw(&j, i ? ",{" : "{");
+		j_str(&j, "\"who\":", side_name(ev->trans[i].who));
+		j_str(&j, "\"from\":", sf_state_name(ev->trans[i].from));
+		j_raw(&j, "\"to\":\"");
+		j_raw(&j, sf_state_name(ev->trans[i].to));
+		j_raw(&j, "\"}");
+	}
+	j_raw(&j, "],\"anomalies\":[");
 	first = true;
 	for (i = 0; i < 32; i++) {
 		if (ev->anomalies & (1u << i)) {
-			fprintf(out, "%s\"%s\"", first ? "" : ",",
-				synfin_anomaly_name(i));
+			j_raw(&j, first ? "\"" : ",\"");
+			j_raw(&j, synfin_anomaly_name(i));
+			j_raw(&j, "\"");
 			first = false;
 		}
 	}
-	fprintf(out, "]");
-	if (ev->conn_state)
-		fprintf(out, ",\"history\":\"%s\",\"conn_state\":\"%s\"",
-			ev->history, synfin_conn_state_name(ev->conn_state));
-	if (ev->have_counts)
-		fprintf(out, ",\"client_segments\":%u,\"server_segments\":%u,"
-			"\"client_bytes\":%llu,\"server_bytes\":%llu",
-			ev->segs[SYNFIN_CLIENT], ev->segs[SYNFIN_SERVER],
-			(unsigned long long)ev->bytes[SYNFIN_CLIENT],
-			(unsigned long long)ev->bytes[SYNFIN_SERVER]);
-	fprintf(out, "}\n");
+	j_raw(&j, "]");
+	if (ev->conn_state) {
+		j_raw(&j, ",\"history\":\"");
+		j_raw(&j, ev->history);
+		j_raw(&j, "\",\"conn_state\":\"");
+		j_raw(&j, synfin_conn_state_name(ev->conn_state));
+		j_raw(&j, "\"");
+	}
+	if (ev->have_counts) {
+		j_raw(&j, ",\"client_segments\":");
+		j_u64(&j, ev->segs[SYNFIN_CLIENT]);
+		j_raw(&j, ",\"server_segments\":");
+		j_u64(&j, ev->segs[SYNFIN_SERVER]);
+		j_raw(&j, ",\"client_bytes\":");
+		j_u64(&j, ev->bytes[SYNFIN_CLIENT]);
+		j_raw(&j, ",\"server_bytes\":");
+		j_u64(&j, ev->bytes[SYNFIN_SERVER]);
+	}
+	j_raw(&j, "}\n");
+	fwrite(j.buf, 1, j.len, out);
 }
 
 void sf_anomalies_str(uint32_t anomalies, char *buf, size_t len)

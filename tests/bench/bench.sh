@@ -43,6 +43,8 @@ helpers=()
 on() {
 	case $1 in
 	none) ;;
+	synfin_bare)
+		insmod "$KO" || exit 1 ;;
 	synfin)
 		insmod "$KO" "${@:2}" || exit 1
 		for ns in init bc bs; do
@@ -80,7 +82,7 @@ off() {
 	for p in "${helpers[@]}"; do wait "$p" 2>/dev/null; done
 	helpers=()
 	case $1 in
-	synfin) rmmod synfin ;;
+	synfin|synfin_bare) rmmod synfin ;;
 	conntrack) for ns in init bc bs; do in_ns $ns nft delete table inet bench_ct; done
 		   conntrack -F > /dev/null 2>&1 ;;
 	tcpdump) rm -f /tmp/lo.pcap /tmp/va.pcap ;;
@@ -94,9 +96,10 @@ measure() { # round config
 	local r=$1 cfg=$2 path ns host v before after
 	for path in lo veth; do
 		if [ $path = lo ]; then ns=init host=127.0.0.1; else ns=bc host=192.0.2.2; fi
-		[ "$cfg" = synfin ] && before=$(stats)
+		before= after=
+		[ "$cfg" != "${cfg#synfin}" ] && before=$(stats)
 		v=$(in_ns $ns "$CONNRATE" client $host 7001 "$T" 8 | sed -n 's/.*"per_second":\([0-9.]*\).*/\1/p')
-		[ "$cfg" = synfin ] && after=$(stats)
+		[ "$cfg" != "${cfg#synfin}" ] && after=$(stats)
 		emit "{\"round\":$r,\"config\":\"$cfg\",\"path\":\"$path\",\"workload\":\"connrate\",\"value\":${v:-0},\"seconds\":$T${before:+,\"before\":$before,\"after\":$after}}"
 		sleep 0.5
 		v=$(in_ns $ns iperf3 -c $host -p 7002 -t "$T" -J | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"])')
@@ -105,11 +108,11 @@ measure() { # round config
 	done
 }
 
-configs=(none synfin conntrack tcpdump)
+configs=(none synfin synfin_bare conntrack tcpdump)
 for r in $(seq "$ROUNDS"); do
 	# Rotate the order each round, so no configuration always goes first.
-	for i in 0 1 2 3; do
-		cfg=${configs[$(( (i + r) % 4 ))]}
+	for i in "${!configs[@]}"; do
+		cfg=${configs[$(( (i + r) % ${#configs[@]} ))]}
 		log "round $r/$ROUNDS: $cfg"
 		on "$cfg"
 		measure "$r" "$cfg"
