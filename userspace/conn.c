@@ -58,10 +58,21 @@ struct conn {
 static struct conn *table[CONN_BUCKETS];
 static unsigned int nconns;
 
+/*
+ * The ended connections: a ring of the last ENDED_MAX, the oldest
+ * overwritten first, each also chained (by ring slot + 1; 0 ends a chain)
+ * in a hash of its id: every new connection asks whether it ended
+ * already, and a scan of the whole ring each time was most of the
+ * reader's work under a high connection rate.
+ */
+#define ENDED_HASH_BITS 12
+#define ENDED_BUCKETS (1u << ENDED_HASH_BITS)
 static struct {
 	uint64_t id;
+	uint32_t next;
 	bool shown;
 } ended[ENDED_MAX];
+static uint32_t ended_head[ENDED_BUCKETS];
 static unsigned int nended;
 
 static bool keeping(void)
@@ -133,21 +144,40 @@ static struct conn *conn_new(const struct sf_event *ev)
 	return c;
 }
 
+static uint32_t *ended_chain(uint64_t id)
+{
+	/* Fibonacci hashing: the top bits of the product. */
+	return &ended_head[(id * 0x9E3779B97F4A7C15ULL) >> (64 - ENDED_HASH_BITS)];
+}
+
 static void remember_ended(uint64_t id, bool shown)
 {
-	ended[nended % ENDED_MAX].id = id;
-	ended[nended % ENDED_MAX].shown = shown;
+	uint32_t slot = nended % ENDED_MAX;
+	uint32_t *link;
+
+	if (nended >= ENDED_MAX) {
+		/* Forget the oldest, whose slot this is: unchain it. */
+		for (link = ended_chain(ended[slot].id); *link != slot + 1;
+		     link = &ended[*link - 1].next)
+			;
+		*link = ended[slot].next;
+	}
+	link = ended_chain(id);
+	ended[slot].id = id;
+	ended[slot].shown = shown;
+	ended[slot].next = *link;
+	*link = slot + 1;
 	nended++;
 }
 
 /* Has connection @id ended already? *@shown: was it printed. */
 static bool was_ended(uint64_t id, bool *shown)
 {
-	unsigned int i, n = nended < ENDED_MAX ? nended : ENDED_MAX;
+	uint32_t i;
 
-	for (i = 0; i < n; i++) {
-		if (ended[i].id == id) {
-			*shown = ended[i].shown;
+	for (i = *ended_chain(id); i; i = ended[i - 1].next) {
+		if (ended[i - 1].id == id) {
+			*shown = ended[i - 1].shown;
 			return true;
 		}
 	}

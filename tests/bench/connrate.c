@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,40 +50,53 @@ static int parse(const char *host, const char *port)
 	return -1;
 }
 
-static void *serve_one(void *arg)
-{
-	int fd = (int)(long)arg;
-	char b;
-
-	if (read(fd, &b, 1) == 1 && write(fd, &b, 1) == 1)
-		(void)read(fd, &b, 1);	/* wait for the client's FIN */
-	close(fd);
-	return NULL;
-}
-
+/*
+ * One thread and epoll, as a real server would: a thread per connection
+ * would make the baseline mostly thread creation.
+ */
 static int server(void)
 {
-	int one = 1, ls = socket(addr.ss_family, SOCK_STREAM, 0);
+	int one = 1, ls = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct epoll_event ev = { .events = EPOLLIN }, evs[256];
+	int ep = epoll_create1(0);
 
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (ls < 0 || bind(ls, (struct sockaddr *)&addr, addrlen) ||
-	    listen(ls, 4096)) {
+	if (ls < 0 || ep < 0 ||
+	    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(ls, (struct sockaddr *)&addr, addrlen) || listen(ls, 4096)) {
 		perror("connrate server");
 		return 1;
 	}
+	ev.data.fd = ls;
+	epoll_ctl(ep, EPOLL_CTL_ADD, ls, &ev);
 	printf("listening\n");
 	fflush(stdout);
 	for (;;) {
-		pthread_t t;
-		int fd = accept(ls, NULL, NULL);
+		int i, n = epoll_wait(ep, evs, 256, -1);
 
-		if (fd < 0)
-			continue;
-		if (pthread_create(&t, NULL, serve_one, (void *)(long)fd)) {
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+			ssize_t r;
+			char b;
+
+			if (fd == ls) {
+				while ((fd = accept4(ls, NULL, NULL,
+						     SOCK_NONBLOCK)) >= 0) {
+					ev.data.fd = fd;
+					epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+				}
+				continue;
+			}
+			/* The client's byte: echo it; then its FIN: close. */
+			r = read(fd, &b, 1);
+			if (r == 1) {
+				if (write(fd, &b, 1) != 1)
+					close(fd);
+				continue;
+			}
+			if (r < 0 && errno == EAGAIN)
+				continue;
 			close(fd);
-			continue;
 		}
-		pthread_detach(t);
 	}
 }
 
