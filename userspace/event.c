@@ -221,6 +221,26 @@ int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl)
 
 void sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
 {
+	/*
+	 * IPv4 by hand: glibc's inet_ntop() formats it with sprintf(), a
+	 * third of the reader's time at a high event rate.
+	 */
+	if (family == AF_INET && len >= INET_ADDRSTRLEN) {
+		size_t n = 0;
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			unsigned int b = addr[i];
+
+			if (b >= 100)
+				buf[n++] = (char)('0' + b / 100);
+			if (b >= 10)
+				buf[n++] = (char)('0' + b / 10 % 10);
+			buf[n++] = (char)('0' + b % 10);
+			buf[n++] = i < 3 ? '.' : '\0';
+		}
+		return;
+	}
 	if (!inet_ntop(family == AF_INET ? AF_INET : AF_INET6, addr, buf,
 		       (socklen_t)len))
 		snprintf(buf, len, "?");

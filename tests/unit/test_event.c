@@ -125,9 +125,32 @@ static void test_longest(void **state)
 	free(s);
 }
 
+/* IPv4 is formatted by hand: exactly as inet_ntop() does, every octet. */
+static void test_ipv4_text(void **state)
+{
+	char mine[INET6_ADDRSTRLEN], libc[INET6_ADDRSTRLEN];
+	uint8_t a[16] = { 0 };
+	unsigned int v, pos;
+
+	(void)state;
+	for (pos = 0; pos < 4; pos++) {
+		for (v = 0; v < 256; v++) {
+			a[pos] = (uint8_t)v;
+			a[(pos + 1) % 4] = (uint8_t)(255 - v);
+			sf_addr_str(AF_INET, a, mine, sizeof(mine));
+			assert_non_null(inet_ntop(AF_INET, a, libc, sizeof(libc)));
+			assert_string_equal(mine, libc);
+		}
+	}
+	memset(a, 0xfe, sizeof(a));
+	sf_addr_str(AF_INET6, a, mine, sizeof(mine));
+	assert_string_equal(mine, "fefe:fefe:fefe:fefe:fefe:fefe:fefe:fefe");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4_text),
 		cmocka_unit_test(test_syn),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_longest),
