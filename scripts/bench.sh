@@ -2,7 +2,8 @@
 # make bench: boot the newest installed Debian kernel (or $KVER) under QEMU
 # and measure synfin's overhead against no module, conntrack and tcpdump
 # (tests/bench/bench.sh), then write BENCHMARKS.md and its plot.
-# BENCH_ROUNDS (default 5) and BENCH_SECONDS (default 3) size the run.
+# BENCH_ROUNDS (default 5) and BENCH_SECONDS (default 3) size the run;
+# SYNFIN_VM_SMP (default 2) is the guest's vCPU count.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 kver=${KVER:-$("$top/scripts/kernels.sh" | awk '{ print $NF }')}
@@ -22,6 +23,6 @@ SYNFIN_VM_MTTCG=1 SYNFIN_VM_TIMEOUT=${SYNFIN_VM_TIMEOUT:-5400} \
 	tail -30 "$out/test.log" >&2
 	exit 1
 }
-/usr/bin/python3 "$top/tests/bench/report.py" "$out/bench.jsonl" "$kver" \
+BENCH_VCPUS=${SYNFIN_VM_SMP:-2} /usr/bin/python3 "$top/tests/bench/report.py" "$out/bench.jsonl" "$kver" \
 	"$top/BENCHMARKS.md" "$top/tests/bench/benchmarks.png"
 cat "$top/BENCHMARKS.md"

@@ -350,6 +350,29 @@ static void j_str(struct jline *j, const char *key, const char *v)
 	j_raw(j, "\",");
 }
 
+static const char *flag_name(unsigned int bit)
+{
+	return flag_names[bit];
+}
+
+/* ["name",...] of the bits set in @bits, lowest first. */
+static void j_names(struct jline *j, uint32_t bits, unsigned int nbits,
+		    const char *(*name)(unsigned int bit))
+{
+	const char *sep = "[\"";
+	unsigned int i;
+
+	for (i = 0; i < nbits; i++) {
+		if (bits & (1u << i)) {
+			j_raw(j, sep);
+			j_raw(j, name(i));
+			j_raw(j, "\"");
+			sep = ",\"";
+		}
+	}
+	j_raw(j, sep[0] == '[' ? "[]" : "]");
+}
+
 void sf_event_json(FILE *out, const struct sf_event *ev)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
@@ -357,7 +380,6 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 	struct jline j = { .len = 0 };
 	uint32_t rel;
 	unsigned int i;
-	bool first = true;
 
 	j_str(&j, "{\"type\":", type_name(ev->type));
 	j_num(&j, "\"ts_ns\":", ev->ts_ns);
@@ -401,16 +423,9 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 		j_str(&j, "\"from\":", side_name(ev->from));
 	else
 		j_raw(&j, "\"from\":null,");
-	j_raw(&j, "\"flags\":[");
-	for (i = 0; i < 8; i++) {
-		if (ev->flags & (1u << i)) {
-			j_raw(&j, first ? "\"" : ",\"");
-			j_raw(&j, flag_names[i]);
-			j_raw(&j, "\"");
-			first = false;
-		}
-	}
-	j_raw(&j, "],");
+	j_raw(&j, "\"flags\":");
+	j_names(&j, ev->flags, 8, flag_name);
+	j_raw(&j, ",");
 	if (seg) {
 		j_num(&j, "\"seq\":", ev->seq);
 		j_num(&j, "\"ack\":", ev->ack);
@@ -442,17 +457,8 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 		j_raw(&j, sf_state_name(ev->trans[i].to));
 		j_raw(&j, "\"}");
 	}
-	j_raw(&j, "],\"anomalies\":[");
-	first = true;
-	for (i = 0; i < 32; i++) {
-		if (ev->anomalies & (1u << i)) {
-			j_raw(&j, first ? "\"" : ",\"");
-			j_raw(&j, synfin_anomaly_name(i));
-			j_raw(&j, "\"");
-			first = false;
-		}
-	}
-	j_raw(&j, "]");
+	j_raw(&j, "],\"anomalies\":");
+	j_names(&j, ev->anomalies, 32, synfin_anomaly_name);
 	if (ev->conn_state) {
 		j_raw(&j, ",\"history\":\"");
 		j_raw(&j, ev->history);

@@ -8,6 +8,7 @@ the same round, path and workload (rounds alternate the configurations in
 one boot); the table gives each ratio's median, min and max over rounds.
 """
 import json
+import os
 import statistics
 import sys
 
@@ -20,6 +21,8 @@ LABEL = {"synfin": "synfin + reader (--json)", "synfin_bare": "synfin, no reader
          "tcpdump": "tcpdump (SYN/FIN/RST to a file)", "none": "no module"}
 CASES = [("lo", "connrate"), ("lo", "bulk"), ("veth", "connrate"), ("veth", "bulk")]
 TARGET = {"connrate": 0.97, "bulk": 0.99}
+_n = int(os.environ.get("BENCH_VCPUS", "2"))
+VCPUS = "1 vCPU" if _n == 1 else f"{_n} vCPUs, a host thread each"
 
 value = {(r["round"], r["config"], r["path"], r["workload"]): r["value"] for r in main}
 rounds = sorted({r["round"] for r in main})
@@ -42,7 +45,7 @@ def fmt_abs(wl, v):
 lines = [
     "# Benchmarks",
     "",
-    f"`make bench`: Linux {kernel} under QEMU (TCG, 2 vCPUs, a host thread each: the",
+    f"`make bench`: Linux {kernel} under QEMU (TCG, {VCPUS}: the",
     "absolute numbers are an emulator's, the ratios are what counts), "
     f"{len(rounds)} alternating rounds in one boot, each configuration measured",
     "for every workload in each round (its order rotated per round). A ratio is the",
