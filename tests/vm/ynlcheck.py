@@ -20,8 +20,13 @@ CLI = [sys.executable, f"{tools}/tools/net/ynl/cli.py", "--spec", spec,
 PORT = 9360
 
 
+# cli.py loads and validates the spec on every call: a minute or more on a
+# KASAN + lockdep kernel under emulation, seconds otherwise.
+TIMEOUT = 600
+
+
 def ynl(*args):
-    p = subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=60)
+    p = subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=TIMEOUT)
     assert p.returncode == 0, f"cli.py {args}: {p.returncode}: {p.stdout} {p.stderr}"
     return json.loads(p.stdout.strip().splitlines()[-1])
 
@@ -51,12 +56,12 @@ def serve():
 threading.Thread(target=serve, daemon=True).start()
 sub = subprocess.Popen(CLI + ["--subscribe", "events", "--sleep", "3"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-deadline = time.time() + 120
+deadline = time.time() + TIMEOUT
 while sub.poll() is None and time.time() < deadline:
     with socket.create_connection(("127.0.0.1", PORT)) as c:
         c.sendall(b"x")
     time.sleep(0.2)
-out, err = sub.communicate(timeout=60)
+out, err = sub.communicate(timeout=TIMEOUT)
 assert sub.returncode == 0, err
 ntfs = json.loads(out.strip().splitlines()[-1])
 events = [e for n in ntfs if n["name"] == "events" for e in n["msg"]["event"]]
