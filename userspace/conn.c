@@ -16,6 +16,7 @@
 
 #include "synfin.h"
 #include "fsm.h"
+#include "jline.h"
 
 #define CONN_BUCKETS 4096
 /*
@@ -323,12 +324,12 @@ static void ms(char *buf, size_t len, uint64_t a, uint64_t b)
 		snprintf(buf, len, "%.3f ms", (double)(b - a) / 1e6);
 }
 
-static void json_ns(FILE *out, const char *key, uint64_t a, uint64_t b)
+static void json_ns(struct jline *j, uint64_t a, uint64_t b)
 {
 	if (!a || !b || b < a)
-		fprintf(out, ",\"%s\":null", key);
+		j_lit(j, "null");
 	else
-		fprintf(out, ",\"%s\":%llu", key, (unsigned long long)(b - a));
+		j_u64(j, b - a);
 }
 
 static void summary_json(FILE *out, const struct conn *c,
@@ -336,45 +337,64 @@ static void summary_json(FILE *out, const struct conn *c,
 			 const char *how)
 {
 	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN];
+	struct jline j = { .len = 0 };
 
 	sf_addr_str(c->family, c->caddr, ca, sizeof(ca));
 	sf_addr_str(c->family, c->saddr, sa, sizeof(sa));
-	fprintf(out, "{\"type\":\"summary\",\"conn\":%llu,",
-		(unsigned long long)c->id);
+	j_num(&j, "{\"type\":\"summary\",\"conn\":", c->id);
 	if (c->netns_unknown)
-		fprintf(out, "\"netns\":null,");
+		j_lit(&j, "\"netns\":null,");
 	else
-		fprintf(out, "\"netns\":%u,", c->netns);
-	fprintf(out, "\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"first_ns\":%llu,\"last_ns\":%llu",
-		c->family == AF_INET ? "ipv4" : "ipv6", ca, c->cport, sa,
-		c->sport, (unsigned long long)c->first_ns,
-		(unsigned long long)last->ts_ns);
-	json_ns(out, "duration_ns", c->first_ns, last->ts_ns);
-	json_ns(out, "handshake_ns", c->syn_ns, c->est_ns);
-	json_ns(out, "syn_to_synack_ns", c->syn_ns, c->synack_ns);
-	json_ns(out, "synack_to_ack_ns", c->synack_ns, c->est_ns);
-	if (last->have_counts)
-		fprintf(out, ",\"client_segments\":%u,\"server_segments\":%u,\"client_bytes\":%llu,\"server_bytes\":%llu",
-			last->segs[SYNFIN_CLIENT], last->segs[SYNFIN_SERVER],
-			(unsigned long long)last->bytes[SYNFIN_CLIENT],
-			(unsigned long long)last->bytes[SYNFIN_SERVER]);
-	else
-		fprintf(out, ",\"client_segments\":null,\"server_segments\":null,\"client_bytes\":null,\"server_bytes\":null");
-	fprintf(out, ",\"end\":\"%s\",\"end_by\":", end_names[k]);
+		j_num(&j, "\"netns\":", c->netns);
+	j_str(&j, "\"family\":", c->family == AF_INET ? "ipv4" : "ipv6");
+	j_str(&j, "\"client\":", ca);
+	j_num(&j, "\"cport\":", c->cport);
+	j_str(&j, "\"server\":", sa);
+	j_num(&j, "\"sport\":", c->sport);
+	j_num(&j, "\"first_ns\":", c->first_ns);
+	j_lit(&j, "\"last_ns\":");
+	j_u64(&j, last->ts_ns);
+	j_lit(&j, ",\"duration_ns\":");
+	json_ns(&j, c->first_ns, last->ts_ns);
+	j_lit(&j, ",\"handshake_ns\":");
+	json_ns(&j, c->syn_ns, c->est_ns);
+	j_lit(&j, ",\"syn_to_synack_ns\":");
+	json_ns(&j, c->syn_ns, c->synack_ns);
+	j_lit(&j, ",\"synack_to_ack_ns\":");
+	json_ns(&j, c->synack_ns, c->est_ns);
+	if (last->have_counts) {
+		j_lit(&j, ",");
+		j_num(&j, "\"client_segments\":", last->segs[SYNFIN_CLIENT]);
+		j_num(&j, "\"server_segments\":", last->segs[SYNFIN_SERVER]);
+		j_num(&j, "\"client_bytes\":", last->bytes[SYNFIN_CLIENT]);
+		j_lit(&j, "\"server_bytes\":");
+		j_u64(&j, last->bytes[SYNFIN_SERVER]);
+	} else {
+		j_lit(&j, ",\"client_segments\":null,\"server_segments\":null,\"client_bytes\":null,\"server_bytes\":null");
+	}
+	j_lit(&j, ",");
+	j_str(&j, "\"end\":", end_names[k]);
 	if (by >= 0)
-		fprintf(out, "\"%s\"", side(by));
+		j_str(&j, "\"end_by\":", side(by));
 	else
-		fprintf(out, "null");
-	fprintf(out, ",\"how\":\"%s\",\"client_state\":\"%s\",\"server_state\":\"%s\",\"handshake_complete\":%s",
-		how, sf_state_name(last->state[SYNFIN_CLIENT]),
-		sf_state_name(last->state[SYNFIN_SERVER]),
-		c->established ? "true" : "false");
-	if (last->conn_state)
-		fprintf(out, ",\"history\":\"%s\",\"conn_state\":\"%s\"}\n",
-			last->history,
-			synfin_conn_state_name(last->conn_state));
+		j_lit(&j, "\"end_by\":null,");
+	j_str(&j, "\"how\":", how);
+	j_str(&j, "\"client_state\":", sf_state_name(last->state[SYNFIN_CLIENT]));
+	j_str(&j, "\"server_state\":", sf_state_name(last->state[SYNFIN_SERVER]));
+	if (c->established)
+		j_lit(&j, "\"handshake_complete\":true");
 	else
-		fprintf(out, ",\"history\":null,\"conn_state\":null}\n");
+		j_lit(&j, "\"handshake_complete\":false");
+	if (last->conn_state) {
+		j_lit(&j, ",");
+		j_str(&j, "\"history\":", last->history);
+		j_lit(&j, "\"conn_state\":\"");
+		j_name(&j, synfin_conn_state_name(last->conn_state));
+		j_lit(&j, "\"}\n");
+	} else {
+		j_lit(&j, ",\"history\":null,\"conn_state\":null}\n");
+	}
+	j_write(&j, out);
 }
 
 static void summary_text(FILE *out, const struct conn *c,

@@ -10,6 +10,7 @@
 
 #include "synfin.h"
 #include "fsm.h"
+#include "jline.h"
 
 const char *sf_state_name(unsigned int state)
 {
@@ -53,10 +54,87 @@ static const enum mnl_attr_data_type ev_types[SYNFIN_E_MAX + 1] = {
 	[SYNFIN_E_SERVER_BYTES] = MNL_TYPE_U64,
 };
 
-/* Keep only the letters a history may hold, so output stays clean. */
-static void get_history(const struct nlattr *a, char *dst)
+/*
+ * The event nest is decoded without a library call per attribute: at a
+ * high connection rate this is the reader's hottest loop, and libmnl's
+ * accessors (several out-of-line calls for each of some 30 attributes)
+ * were most of its cost. The checks are libmnl's: the same walk as
+ * mnl_attr_ok() and the same minimum lengths as mnl_attr_validate().
+ */
+struct attr_view {
+	unsigned int type;
+	const uint8_t *p;		/* payload */
+	uint16_t len;			/* payload length */
+};
+
+/* The first attribute of @nest's payload, or of what follows @v. */
+static bool attr_next(const uint8_t **pos, const uint8_t *end,
+		      struct attr_view *v)
 {
-	const char *src = mnl_attr_get_str(a);
+	struct nlattr h;
+	size_t left = (size_t)(end - *pos);
+
+	if (left < sizeof(h))
+		return false;
+	memcpy(&h, *pos, sizeof(h));
+	if (h.nla_len < sizeof(h) || h.nla_len > left)
+		return false;
+	v->type = h.nla_type & NLA_TYPE_MASK;
+	v->p = *pos + MNL_ATTR_HDRLEN;
+	v->len = (uint16_t)(h.nla_len - MNL_ATTR_HDRLEN);
+	left = MNL_ALIGN(h.nla_len);
+	*pos = left < (size_t)(end - *pos) ? *pos + left : end;
+	return true;
+}
+
+static void attr_range(const struct nlattr *nest, const uint8_t **pos,
+		       const uint8_t **end)
+{
+	*pos = (const uint8_t *)nest + MNL_ATTR_HDRLEN;
+	*end = (const uint8_t *)nest + nest->nla_len;
+}
+
+static bool attr_valid(const struct attr_view *v, enum mnl_attr_data_type t)
+{
+	switch (t) {
+	case MNL_TYPE_U8: return v->len >= 1;
+	case MNL_TYPE_U16: return v->len >= 2;
+	case MNL_TYPE_U32: return v->len >= 4;
+	case MNL_TYPE_U64: return v->len >= 8;
+	case MNL_TYPE_NUL_STRING: return v->len && !v->p[v->len - 1];
+	case MNL_TYPE_NESTED: return !v->len || v->len >= MNL_ATTR_HDRLEN;
+	default: return true;
+	}
+}
+
+static uint16_t get16(const struct attr_view *v)
+{
+	uint16_t x;
+
+	memcpy(&x, v->p, sizeof(x));
+	return x;
+}
+
+static uint32_t get32(const struct attr_view *v)
+{
+	uint32_t x;
+
+	memcpy(&x, v->p, sizeof(x));
+	return x;
+}
+
+static uint64_t get64(const struct attr_view *v)
+{
+	uint64_t x;
+
+	memcpy(&x, v->p, sizeof(x));
+	return x;
+}
+
+/* Keep only the letters a history may hold, so output stays clean. */
+static void get_history(const struct attr_view *v, char *dst)
+{
+	const char *src = (const char *)v->p;
 	size_t i;
 
 	for (i = 0; i < SYNFIN_HISTORY_LEN - 1 && src[i]; i++) {
@@ -68,34 +146,33 @@ static void get_history(const struct nlattr *a, char *dst)
 	dst[i] = '\0';
 }
 
-static void get_addr(const struct nlattr *a, uint8_t *dst)
+static void get_addr(const struct attr_view *v, uint8_t *dst)
 {
-	uint16_t len = mnl_attr_get_payload_len(a);
-
 	memset(dst, 0, 16);
-	if (len == 4 || len == 16)
-		memcpy(dst, mnl_attr_get_payload(a), len);
+	if (v->len == 4 || v->len == 16)
+		memcpy(dst, v->p, v->len);
 }
 
-static void parse_trans(const struct nlattr *nest, struct sf_event *ev)
+static void parse_trans(const struct attr_view *nest, struct sf_event *ev)
 {
+	const uint8_t *pos = nest->p, *end = nest->p + nest->len;
 	struct sf_trans t = { 0 };
-	const struct nlattr *a;
+	struct attr_view v;
 
 	if (ev->ntrans >= SF_MAX_TRANS)
 		return;
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+	while (attr_next(&pos, end, &v)) {
+		if (!v.len)
 			continue;
-		switch (mnl_attr_get_type(a)) {
+		switch (v.type) {
 		case SYNFIN_T_WHO:
-			t.who = mnl_attr_get_u8(a);
+			t.who = v.p[0];
 			break;
 		case SYNFIN_T_FROM:
-			t.from = mnl_attr_get_u8(a);
+			t.from = v.p[0];
 			break;
 		case SYNFIN_T_TO:
-			t.to = mnl_attr_get_u8(a);
+			t.to = v.p[0];
 			break;
 		}
 	}
@@ -106,76 +183,72 @@ static void parse_trans(const struct nlattr *nest, struct sf_event *ev)
 static int parse_attrs(const struct nlattr *nest, struct sf_event *ev,
 		       struct sf_flow *fl)
 {
-	const struct nlattr *a;
+	const uint8_t *pos, *end;
+	struct attr_view v;
 
-	mnl_attr_for_each_nested(a, nest) {
-		unsigned int type = mnl_attr_get_type(a);
-
-		if (type > SYNFIN_E_MAX || !ev_types[type])
+	attr_range(nest, &pos, &end);
+	while (attr_next(&pos, end, &v)) {
+		if (v.type > SYNFIN_E_MAX || !ev_types[v.type])
 			continue;	/* newer kernel: ignore what we don't know */
-		if (mnl_attr_validate(a, ev_types[type]) < 0)
+		if (!attr_valid(&v, ev_types[v.type]))
 			return -EINVAL;
-		switch (type) {
-		case SYNFIN_E_TYPE: ev->type = mnl_attr_get_u8(a); break;
-		case SYNFIN_E_TS_NS: ev->ts_ns = mnl_attr_get_u64(a); break;
-		case SYNFIN_E_CPU: ev->cpu = mnl_attr_get_u32(a); break;
-		case SYNFIN_E_NETNS: ev->netns = mnl_attr_get_u32(a); break;
-		case SYNFIN_E_CONN: ev->conn = mnl_attr_get_u64(a); break;
-		case SYNFIN_E_INDEX: ev->index = mnl_attr_get_u32(a); break;
-		case SYNFIN_E_FAMILY: ev->family = mnl_attr_get_u8(a); break;
-		case SYNFIN_E_SADDR: get_addr(a, ev->saddr); break;
-		case SYNFIN_E_DADDR: get_addr(a, ev->daddr); break;
-		case SYNFIN_E_SPORT: ev->sport = mnl_attr_get_u16(a); break;
-		case SYNFIN_E_DPORT: ev->dport = mnl_attr_get_u16(a); break;
-		case SYNFIN_E_FROM: ev->from = mnl_attr_get_u8(a); break;
-		case SYNFIN_E_FLAGS: ev->flags = mnl_attr_get_u8(a); break;
-		case SYNFIN_E_SEQ: ev->seq = mnl_attr_get_u32(a); break;
-		case SYNFIN_E_ACK: ev->ack = mnl_attr_get_u32(a); break;
-		case SYNFIN_E_WIN: ev->win = mnl_attr_get_u16(a); break;
-		case SYNFIN_E_LEN: ev->len = mnl_attr_get_u32(a); break;
+		switch (v.type) {
+		case SYNFIN_E_TYPE: ev->type = v.p[0]; break;
+		case SYNFIN_E_TS_NS: ev->ts_ns = get64(&v); break;
+		case SYNFIN_E_CPU: ev->cpu = get32(&v); break;
+		case SYNFIN_E_NETNS: ev->netns = get32(&v); break;
+		case SYNFIN_E_CONN: ev->conn = get64(&v); break;
+		case SYNFIN_E_INDEX: ev->index = get32(&v); break;
+		case SYNFIN_E_FAMILY: ev->family = v.p[0]; break;
+		case SYNFIN_E_SADDR: get_addr(&v, ev->saddr); break;
+		case SYNFIN_E_DADDR: get_addr(&v, ev->daddr); break;
+		case SYNFIN_E_SPORT: ev->sport = get16(&v); break;
+		case SYNFIN_E_DPORT: ev->dport = get16(&v); break;
+		case SYNFIN_E_FROM: ev->from = v.p[0]; break;
+		case SYNFIN_E_FLAGS: ev->flags = v.p[0]; break;
+		case SYNFIN_E_SEQ: ev->seq = get32(&v); break;
+		case SYNFIN_E_ACK: ev->ack = get32(&v); break;
+		case SYNFIN_E_WIN: ev->win = get16(&v); break;
+		case SYNFIN_E_LEN: ev->len = get32(&v); break;
 		case SYNFIN_E_CLIENT_STATE:
-			ev->state[SYNFIN_CLIENT] = mnl_attr_get_u8(a);
+			ev->state[SYNFIN_CLIENT] = v.p[0];
 			break;
 		case SYNFIN_E_SERVER_STATE:
-			ev->state[SYNFIN_SERVER] = mnl_attr_get_u8(a);
+			ev->state[SYNFIN_SERVER] = v.p[0];
 			break;
-		case SYNFIN_E_TRANS: parse_trans(a, ev); break;
-		case SYNFIN_E_ISN_KNOWN: ev->isn_known = mnl_attr_get_u8(a); break;
+		case SYNFIN_E_TRANS: parse_trans(&v, ev); break;
+		case SYNFIN_E_ISN_KNOWN: ev->isn_known = v.p[0]; break;
 		case SYNFIN_E_CLIENT_ISN:
-			ev->isn[SYNFIN_CLIENT] = mnl_attr_get_u32(a);
+			ev->isn[SYNFIN_CLIENT] = get32(&v);
 			break;
 		case SYNFIN_E_SERVER_ISN:
-			ev->isn[SYNFIN_SERVER] = mnl_attr_get_u32(a);
+			ev->isn[SYNFIN_SERVER] = get32(&v);
 			break;
-		case SYNFIN_E_REASON: ev->reason = mnl_attr_get_u8(a); break;
-		case SYNFIN_E_LOST: ev->lost = mnl_attr_get_u64(a); break;
-		case SYNFIN_E_ANOMALIES:
-			ev->anomalies = mnl_attr_get_u32(a);
-			break;
-		case SYNFIN_E_HISTORY: get_history(a, ev->history); break;
-		case SYNFIN_E_CONN_STATE:
-			ev->conn_state = mnl_attr_get_u8(a);
-			break;
+		case SYNFIN_E_REASON: ev->reason = v.p[0]; break;
+		case SYNFIN_E_LOST: ev->lost = get64(&v); break;
+		case SYNFIN_E_ANOMALIES: ev->anomalies = get32(&v); break;
+		case SYNFIN_E_HISTORY: get_history(&v, ev->history); break;
+		case SYNFIN_E_CONN_STATE: ev->conn_state = v.p[0]; break;
 		case SYNFIN_E_CLIENT_SEGS:
-			ev->segs[SYNFIN_CLIENT] = mnl_attr_get_u32(a);
+			ev->segs[SYNFIN_CLIENT] = get32(&v);
 			ev->have_counts = true;
 			break;
 		case SYNFIN_E_SERVER_SEGS:
-			ev->segs[SYNFIN_SERVER] = mnl_attr_get_u32(a);
+			ev->segs[SYNFIN_SERVER] = get32(&v);
 			break;
 		case SYNFIN_E_CLIENT_BYTES:
-			ev->bytes[SYNFIN_CLIENT] = mnl_attr_get_u64(a);
+			ev->bytes[SYNFIN_CLIENT] = get64(&v);
 			break;
 		case SYNFIN_E_SERVER_BYTES:
-			ev->bytes[SYNFIN_SERVER] = mnl_attr_get_u64(a);
+			ev->bytes[SYNFIN_SERVER] = get64(&v);
 			break;
 		case SYNFIN_E_FIRST_NS:
 			if (fl)
-				fl->first_ns = mnl_attr_get_u64(a);
+				fl->first_ns = get64(&v);
 			break;
 		case SYNFIN_E_LAST_NS:
 			if (fl)
-				fl->last_ns = mnl_attr_get_u64(a);
+				fl->last_ns = get64(&v);
 			break;
 		}
 	}
@@ -255,15 +328,6 @@ static const char *side_name(unsigned int side)
 	return side == SYNFIN_CLIENT ? "client" : "server";
 }
 
-static const char *type_name(unsigned int type)
-{
-	switch (type) {
-	case SYNFIN_EV_SEGMENT: return "segment";
-	case SYNFIN_EV_TIMEOUT: return "timeout";
-	default: return "lost";
-	}
-}
-
 const char *sf_reason_name(unsigned int reason)
 {
 	switch (reason) {
@@ -300,101 +364,131 @@ bool sf_rel_ack(const struct sf_event *ev, uint32_t *rel)
 }
 
 /*
- * A JSON line is built in memory and written with one fwrite(): under a
- * flood the reader formats thousands of events a second, and printf's
- * format parsing was most of its time. The longest line (every anomaly,
- * every transition, IPv6 addresses) is under 2 KiB.
+ * The names a JSON line holds, as JSON strings (quotes included), made
+ * once: each is then copied as a block (jline.h). Anomaly bits without a
+ * name are all "unknown", as synfin_anomaly_name() says.
  */
-struct jline {
-	char buf[4096];
-	size_t len;
-};
+static struct {
+	bool ready;
+	struct jname state[SYNFIN_ST_COUNT + 1];	/* last: INVALID */
+	struct jname side[2];
+	struct jname flag[8];
+	struct jname anomaly[32];
+	struct jname conn_state[SYNFIN_CS_COUNT];
+} jn;
 
-static void j_raw(struct jline *j, const char *s)
+static void jn_quoted(struct jname *n, const char *name)
 {
-	size_t n = strlen(s);
+	char buf[sizeof(n->s) + 1];
 
-	if (n > sizeof(j->buf) - j->len)
-		n = sizeof(j->buf) - j->len;
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
+	snprintf(buf, sizeof(buf), "\"%s\"", name);
+	jname_set(n, buf);
 }
 
-static void j_u64(struct jline *j, uint64_t v)
+static void jn_init(void)
 {
-	char tmp[20];
-	int i = 0;
+	unsigned int i;
 
-	do {
-		tmp[i++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (i && j->len < sizeof(j->buf))
-		j->buf[j->len++] = tmp[--i];
+	for (i = 0; i <= SYNFIN_ST_COUNT; i++)
+		jn_quoted(&jn.state[i], sf_state_name(i));
+	jn_quoted(&jn.side[SYNFIN_CLIENT], side_name(SYNFIN_CLIENT));
+	jn_quoted(&jn.side[SYNFIN_SERVER], side_name(SYNFIN_SERVER));
+	for (i = 0; i < 8; i++)
+		jn_quoted(&jn.flag[i], flag_names[i]);
+	for (i = 0; i < 32; i++)
+		jn_quoted(&jn.anomaly[i], synfin_anomaly_name(i));
+	for (i = 0; i < SYNFIN_CS_COUNT; i++)
+		jn_quoted(&jn.conn_state[i], synfin_conn_state_name(i));
+	jn.ready = true;
 }
 
-/* "key":number, */
-static void j_num(struct jline *j, const char *key, uint64_t v)
+static const struct jname *jn_state(unsigned int state)
 {
-	j_raw(j, key);
-	j_u64(j, v);
-	j_raw(j, ",");
+	return &jn.state[state < SYNFIN_ST_COUNT ? state : SYNFIN_ST_COUNT];
 }
 
-/* "key":"value", -- values are names and addresses, nothing to escape */
-static void j_str(struct jline *j, const char *key, const char *v)
+static const struct jname *jn_side(unsigned int side)
 {
-	j_raw(j, key);
-	j_raw(j, "\"");
-	j_raw(j, v);
-	j_raw(j, "\",");
-}
-
-static const char *flag_name(unsigned int bit)
-{
-	return flag_names[bit];
+	return &jn.side[side == SYNFIN_CLIENT ? SYNFIN_CLIENT : SYNFIN_SERVER];
 }
 
 /* ["name",...] of the bits set in @bits, lowest first. */
-static void j_names(struct jline *j, uint32_t bits, unsigned int nbits,
-		    const char *(*name)(unsigned int bit))
+static void j_bits(struct jline *j, uint32_t bits, const struct jname *names)
 {
-	const char *sep = "[\"";
+	bool first = true;
+
+	j_lit(j, "[");
+	while (bits) {
+		unsigned int bit = (unsigned int)__builtin_ctz(bits);
+
+		bits &= bits - 1;
+		if (!first)
+			j_lit(j, ",");
+		first = false;
+		j_jname(j, &names[bit]);
+	}
+	j_lit(j, "]");
+}
+
+/* "key":"name", */
+#define j_key_name(j, key, name)			\
+	do {						\
+		j_lit(j, key);				\
+		j_jname(j, name);			\
+		j_lit(j, ",");				\
+	} while (0)
+
+/* An address: IPv4 written in place, IPv6 by inet_ntop(). */
+static void j_addr(struct jline *j, uint8_t family, const uint8_t *addr)
+{
+	char buf[INET6_ADDRSTRLEN];
 	unsigned int i;
 
-	for (i = 0; i < nbits; i++) {
-		if (bits & (1u << i)) {
-			j_raw(j, sep);
-			j_raw(j, name(i));
-			j_raw(j, "\"");
-			sep = ",\"";
-		}
+	if (family != AF_INET) {
+		sf_addr_str(family, addr, buf, sizeof(buf));
+		j_name(j, buf);
+		return;
 	}
-	j_raw(j, sep[0] == '[' ? "[]" : "]");
+	for (i = 0; i < 4; i++) {
+		if (i)
+			j_lit(j, ".");
+		j_u64(j, addr[i]);
+	}
 }
 
 void sf_event_json(FILE *out, const struct sf_event *ev)
 {
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	bool seg = ev->type == SYNFIN_EV_SEGMENT;
 	struct jline j = { .len = 0 };
 	uint32_t rel;
 	unsigned int i;
 
-	j_str(&j, "{\"type\":", type_name(ev->type));
+	if (!jn.ready)
+		jn_init();
+	switch (ev->type) {
+	case SYNFIN_EV_SEGMENT:
+		j_lit(&j, "{\"type\":\"segment\",");
+		break;
+	case SYNFIN_EV_TIMEOUT:
+		j_lit(&j, "{\"type\":\"timeout\",");
+		break;
+	default:
+		j_lit(&j, "{\"type\":\"lost\",");
+		break;
+	}
 	j_num(&j, "\"ts_ns\":", ev->ts_ns);
 	if (ev->cpu_unknown)
-		j_raw(&j, "\"cpu\":null,");
+		j_lit(&j, "\"cpu\":null,");
 	else
 		j_num(&j, "\"cpu\":", ev->cpu);
 	if (ev->netns_unknown) {
-		j_raw(&j, "\"netns\":null");
+		j_lit(&j, "\"netns\":null");
 	} else {
-		j_raw(&j, "\"netns\":");
+		j_lit(&j, "\"netns\":");
 		j_u64(&j, ev->netns);
 	}
 	if (ev->type == SYNFIN_EV_LOST) {
-		j_raw(&j, ",\"conn\":null,\"index\":null,\"family\":null,"
+		j_lit(&j, ",\"conn\":null,\"index\":null,\"family\":null,"
 		      "\"src\":null,\"sport\":null,\"dst\":null,\"dport\":null,"
 		      "\"from\":null,\"flags\":[],\"seq\":null,\"ack\":null,"
 		      "\"rel_seq\":null,\"rel_ack\":null,\"win\":null,"
@@ -404,80 +498,85 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 		if (ev->lost)
 			j_u64(&j, ev->lost);
 		else
-			j_raw(&j, "null");
-		j_raw(&j, "}\n");
-		fwrite(j.buf, 1, j.len, out);
+			j_lit(&j, "null");
+		j_lit(&j, "}\n");
+		j_write(&j, out);
 		return;
 	}
-	sf_addr_str(ev->family, ev->saddr, src, sizeof(src));
-	sf_addr_str(ev->family, ev->daddr, dst, sizeof(dst));
-	j_raw(&j, ",");
+	j_lit(&j, ",");
 	j_num(&j, "\"conn\":", ev->conn);
 	j_num(&j, "\"index\":", ev->index);
-	j_str(&j, "\"family\":", ev->family == AF_INET ? "ipv4" : "ipv6");
-	j_str(&j, "\"src\":", src);
+	if (ev->family == AF_INET)
+		j_lit(&j, "\"family\":\"ipv4\",\"src\":\"");
+	else
+		j_lit(&j, "\"family\":\"ipv6\",\"src\":\"");
+	j_addr(&j, ev->family, ev->saddr);
+	j_lit(&j, "\",");
 	j_num(&j, "\"sport\":", ev->sport);
-	j_str(&j, "\"dst\":", dst);
+	j_lit(&j, "\"dst\":\"");
+	j_addr(&j, ev->family, ev->daddr);
+	j_lit(&j, "\",");
 	j_num(&j, "\"dport\":", ev->dport);
 	if (seg)
-		j_str(&j, "\"from\":", side_name(ev->from));
+		j_key_name(&j, "\"from\":", jn_side(ev->from));
 	else
-		j_raw(&j, "\"from\":null,");
-	j_raw(&j, "\"flags\":");
-	j_names(&j, ev->flags, 8, flag_name);
-	j_raw(&j, ",");
+		j_lit(&j, "\"from\":null,");
+	j_lit(&j, "\"flags\":");
+	j_bits(&j, ev->flags, jn.flag);
+	j_lit(&j, ",");
 	if (seg) {
 		j_num(&j, "\"seq\":", ev->seq);
 		j_num(&j, "\"ack\":", ev->ack);
 	} else {
-		j_raw(&j, "\"seq\":null,\"ack\":null,");
+		j_lit(&j, "\"seq\":null,\"ack\":null,");
 	}
 	if (sf_rel_seq(ev, &rel))
 		j_num(&j, "\"rel_seq\":", rel);
 	else
-		j_raw(&j, "\"rel_seq\":null,");
+		j_lit(&j, "\"rel_seq\":null,");
 	if (sf_rel_ack(ev, &rel))
 		j_num(&j, "\"rel_ack\":", rel);
 	else
-		j_raw(&j, "\"rel_ack\":null,");
+		j_lit(&j, "\"rel_ack\":null,");
 	if (seg) {
 		j_num(&j, "\"win\":", ev->win);
 		j_num(&j, "\"len\":", ev->len);
 	} else {
-		j_raw(&j, "\"win\":null,\"len\":null,");
+		j_lit(&j, "\"win\":null,\"len\":null,");
 	}
-	j_str(&j, "\"client_state\":", sf_state_name(ev->state[SYNFIN_CLIENT]));
-	j_str(&j, "\"server_state\":", sf_state_name(ev->state[SYNFIN_SERVER]));
-	j_raw(&j, "\"transitions\":[");
+	j_key_name(&j, "\"client_state\":", jn_state(ev->state[SYNFIN_CLIENT]));
+	j_key_name(&j, "\"server_state\":", jn_state(ev->state[SYNFIN_SERVER]));
+	j_lit(&j, "\"transitions\":[");
 	for (i = 0; i < ev->ntrans; i++) {
-		j_raw(&j, i ? ",{" : "{");
-		j_str(&j, "\"who\":", side_name(ev->trans[i].who));
-		j_str(&j, "\"from\":", sf_state_name(ev->trans[i].from));
-		j_raw(&j, "\"to\":\"");
-		j_raw(&j, sf_state_name(ev->trans[i].to));
-		j_raw(&j, "\"}");
+		if (i)
+			j_lit(&j, ",");
+		j_key_name(&j, "{\"who\":", jn_side(ev->trans[i].who));
+		j_key_name(&j, "\"from\":", jn_state(ev->trans[i].from));
+		j_lit(&j, "\"to\":");
+		j_jname(&j, jn_state(ev->trans[i].to));
+		j_lit(&j, "}");
 	}
-	j_raw(&j, "],\"anomalies\":");
-	j_names(&j, ev->anomalies, 32, synfin_anomaly_name);
+	j_lit(&j, "],\"anomalies\":");
+	j_bits(&j, ev->anomalies, jn.anomaly);
 	if (ev->conn_state) {
-		j_raw(&j, ",\"history\":\"");
-		j_raw(&j, ev->history);
-		j_raw(&j, "\",\"conn_state\":\"");
-		j_raw(&j, synfin_conn_state_name(ev->conn_state));
-		j_raw(&j, "\"");
+		j_lit(&j, ",\"history\":\"");
+		j_name(&j, ev->history);
+		j_lit(&j, "\",\"conn_state\":");
+		j_jname(&j, &jn.conn_state[ev->conn_state < SYNFIN_CS_COUNT ?
+					   ev->conn_state : 0]);
 	}
 	if (ev->have_counts) {
-		j_raw(&j, ",\"client_segments\":");
+		j_lit(&j, ",\"client_segments\":");
 		j_u64(&j, ev->segs[SYNFIN_CLIENT]);
-		j_raw(&j, ",\"server_segments\":");
+		j_lit(&j, ",\"server_segments\":");
 		j_u64(&j, ev->segs[SYNFIN_SERVER]);
-		j_raw(&j, ",\"client_bytes\":");
+		j_lit(&j, ",\"client_bytes\":");
 		j_u64(&j, ev->bytes[SYNFIN_CLIENT]);
-		j_raw(&j, ",\"server_bytes\":");
+		j_lit(&j, ",\"server_bytes\":");
 		j_u64(&j, ev->bytes[SYNFIN_SERVER]);
 	}
-	j_raw(&j, "}\n");
-	fwrite(j.buf, 1, j.len, out);
+	j_lit(&j, "}\n");
+	j_write(&j, out);
 }
 
 void sf_anomalies_str(uint32_t anomalies, char *buf, size_t len)

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of the reader's JSON lines (userspace/event.c). */
+/*
+ * Unit tests of the reader's event decoding and JSON lines
+ * (userspace/event.c).
+ */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +15,7 @@
 #include <sys/socket.h>
 
 #include <cmocka.h>
+#include <libmnl/libmnl.h>
 
 #include "synfin.h"
 #include "fsm.h"
@@ -147,6 +152,219 @@ static void test_ipv4_text(void **state)
 	assert_string_equal(mine, "fefe:fefe:fefe:fefe:fefe:fefe:fefe:fefe");
 }
 
+/* ---- decoding: nests as the module builds them (module/netlink.c) ---- */
+
+static char msgbuf[8192] __attribute__((aligned(8)));
+
+static struct nlmsghdr *new_msg(void)
+{
+	memset(msgbuf, 0, sizeof(msgbuf));
+	return mnl_nlmsg_put_header(msgbuf);
+}
+
+/* A SYN-ACK from the server, with every attribute an event carries. */
+static struct nlattr *put_synack(struct nlmsghdr *nlh, bool final)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, SYNFIN_A_EVENT);
+	uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	uint8_t b6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct nlattr *t;
+
+	mnl_attr_put_u8(nlh, SYNFIN_E_TYPE, SYNFIN_EV_SEGMENT);
+	mnl_attr_put_u64(nlh, SYNFIN_E_TS_NS, 0x0123456789abcdefULL);
+	mnl_attr_put_u32(nlh, SYNFIN_E_CPU, 3);
+	mnl_attr_put_u32(nlh, SYNFIN_E_NETNS, 4026531840U);
+	mnl_attr_put_u64(nlh, SYNFIN_E_CONN, 1ULL << 40);
+	mnl_attr_put_u32(nlh, SYNFIN_E_INDEX, 1);
+	mnl_attr_put_u8(nlh, SYNFIN_E_FAMILY, AF_INET6);
+	mnl_attr_put(nlh, SYNFIN_E_SADDR, 16, a6);
+	mnl_attr_put(nlh, SYNFIN_E_DADDR, 16, b6);
+	mnl_attr_put_u16(nlh, SYNFIN_E_SPORT, 443);
+	mnl_attr_put_u16(nlh, SYNFIN_E_DPORT, 50000);
+	mnl_attr_put_u8(nlh, SYNFIN_E_FROM, SYNFIN_SERVER);
+	mnl_attr_put_u8(nlh, SYNFIN_E_FLAGS, SYNFIN_TCP_SYN | SYNFIN_TCP_ACK);
+	mnl_attr_put_u32(nlh, SYNFIN_E_SEQ, 0xfffffff0U);
+	mnl_attr_put_u32(nlh, SYNFIN_E_ACK, 1001);
+	mnl_attr_put_u16(nlh, SYNFIN_E_WIN, 65160);
+	mnl_attr_put_u32(nlh, SYNFIN_E_LEN, 0);
+	mnl_attr_put_u8(nlh, SYNFIN_E_CLIENT_STATE, SYNFIN_ST_SYN_SENT);
+	mnl_attr_put_u8(nlh, SYNFIN_E_SERVER_STATE, SYNFIN_ST_SYN_RCVD);
+	mnl_attr_put_u8(nlh, SYNFIN_E_ISN_KNOWN,
+			SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER);
+	mnl_attr_put_u32(nlh, SYNFIN_E_CLIENT_ISN, 1000);
+	mnl_attr_put_u32(nlh, SYNFIN_E_SERVER_ISN, 0xfffffff0U);
+	mnl_attr_put_u8(nlh, SYNFIN_E_REASON, SYNFIN_END_NONE);
+	mnl_attr_put_u32(nlh, SYNFIN_E_ANOMALIES, SYNFIN_AN_RETRANSMISSION);
+	if (final) {
+		mnl_attr_put_u8(nlh, SYNFIN_E_CONN_STATE, 1);
+		mnl_attr_put_strz(nlh, SYNFIN_E_HISTORY, "Sh");
+		mnl_attr_put_u32(nlh, SYNFIN_E_CLIENT_SEGS, 1);
+		mnl_attr_put_u32(nlh, SYNFIN_E_SERVER_SEGS, 2);
+		mnl_attr_put_u64(nlh, SYNFIN_E_CLIENT_BYTES, 5000000000ULL);
+		mnl_attr_put_u64(nlh, SYNFIN_E_SERVER_BYTES, 7);
+	}
+	t = mnl_attr_nest_start(nlh, SYNFIN_E_TRANS);
+	mnl_attr_put_u8(nlh, SYNFIN_T_WHO, SYNFIN_SERVER);
+	mnl_attr_put_u8(nlh, SYNFIN_T_FROM, SYNFIN_ST_LISTEN);
+	mnl_attr_put_u8(nlh, SYNFIN_T_TO, SYNFIN_ST_SYN_RCVD);
+	mnl_attr_nest_end(nlh, t);
+	/* From a newer module: skipped. */
+	mnl_attr_put_u32(nlh, SYNFIN_E_MAX + 1, 99);
+	mnl_attr_nest_end(nlh, nest);
+	return nest;
+}
+
+static void test_parse(void **state)
+{
+	struct nlmsghdr *nlh = new_msg();
+	struct nlattr *nest = put_synack(nlh, true);
+	struct sf_event ev;
+
+	(void)state;
+	assert_int_equal(sf_event_parse(nest, &ev), 0);
+	assert_int_equal(ev.type, SYNFIN_EV_SEGMENT);
+	assert_true(ev.ts_ns == 0x0123456789abcdefULL);
+	assert_int_equal(ev.cpu, 3);
+	assert_int_equal(ev.netns, 4026531840U);
+	assert_true(ev.conn == 1ULL << 40);
+	assert_int_equal(ev.index, 1);
+	assert_int_equal(ev.family, AF_INET6);
+	assert_int_equal(ev.saddr[0], 0x20);
+	assert_int_equal(ev.saddr[15], 2);
+	assert_int_equal(ev.daddr[15], 1);
+	assert_int_equal(ev.sport, 443);
+	assert_int_equal(ev.dport, 50000);
+	assert_int_equal(ev.from, SYNFIN_SERVER);
+	assert_int_equal(ev.flags, SYNFIN_TCP_SYN | SYNFIN_TCP_ACK);
+	assert_int_equal(ev.seq, 0xfffffff0U);
+	assert_int_equal(ev.ack, 1001);
+	assert_int_equal(ev.win, 65160);
+	assert_int_equal(ev.state[SYNFIN_CLIENT], SYNFIN_ST_SYN_SENT);
+	assert_int_equal(ev.state[SYNFIN_SERVER], SYNFIN_ST_SYN_RCVD);
+	assert_int_equal(ev.isn_known, SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER);
+	assert_int_equal(ev.isn[SYNFIN_CLIENT], 1000);
+	assert_int_equal(ev.isn[SYNFIN_SERVER], 0xfffffff0U);
+	assert_int_equal(ev.anomalies, SYNFIN_AN_RETRANSMISSION);
+	assert_int_equal(ev.conn_state, 1);
+	assert_string_equal(ev.history, "Sh");
+	assert_true(ev.have_counts);
+	assert_int_equal(ev.segs[SYNFIN_SERVER], 2);
+	assert_true(ev.bytes[SYNFIN_CLIENT] == 5000000000ULL);
+	assert_int_equal(ev.bytes[SYNFIN_SERVER], 7);
+	assert_int_equal(ev.ntrans, 1);
+	assert_int_equal(ev.trans[0].who, SYNFIN_SERVER);
+	assert_int_equal(ev.trans[0].from, SYNFIN_ST_LISTEN);
+	assert_int_equal(ev.trans[0].to, SYNFIN_ST_SYN_RCVD);
+
+	/* Not a final event: no counts, no history. */
+	nest = put_synack(new_msg(), false);
+	assert_int_equal(sf_event_parse(nest, &ev), 0);
+	assert_false(ev.have_counts);
+	assert_int_equal(ev.conn_state, 0);
+	assert_string_equal(ev.history, "");
+}
+
+/* The attribute of type @type inside @nest. */
+static struct nlattr *find(struct nlattr *nest, unsigned int type)
+{
+	struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	fail();
+	return NULL;
+}
+
+static void test_parse_malformed(void **state)
+{
+	struct nlattr *nest, *a;
+	struct sf_event ev;
+	char *p;
+
+	(void)state;
+	/* A u32 with a 2-byte payload: refused. */
+	nest = put_synack(new_msg(), false);
+	a = find(nest, SYNFIN_E_SEQ);
+	a->nla_len = MNL_ATTR_HDRLEN + 2;
+	assert_int_equal(sf_event_parse(nest, &ev), -EINVAL);
+
+	/* A history that is not NUL-terminated: refused. */
+	nest = put_synack(new_msg(), true);
+	a = find(nest, SYNFIN_E_HISTORY);
+	p = mnl_attr_get_payload(a);
+	p[mnl_attr_get_payload_len(a) - 1] = 'x';
+	assert_int_equal(sf_event_parse(nest, &ev), -EINVAL);
+
+	/* A history with bytes a history cannot hold: shown as '?'. */
+	nest = put_synack(new_msg(), true);
+	a = find(nest, SYNFIN_E_HISTORY);
+	p = mnl_attr_get_payload(a);
+	p[1] = '"';
+	assert_int_equal(sf_event_parse(nest, &ev), 0);
+	assert_string_equal(ev.history, "S?");
+
+	/* An address of a bad length: all zero. */
+	nest = put_synack(new_msg(), false);
+	a = find(nest, SYNFIN_E_SADDR);
+	a->nla_len = MNL_ATTR_HDRLEN + 5;
+	/* (the walk now lands inside the address: whatever it finds there
+	 * must not crash, and the rest is not read as attributes) */
+	(void)sf_event_parse(nest, &ev);
+
+	/* An attribute claiming more than the nest holds ends the walk. */
+	nest = put_synack(new_msg(), false);
+	a = find(nest, SYNFIN_E_SPORT);
+	a->nla_len = 0xfff0;
+	assert_int_equal(sf_event_parse(nest, &ev), 0);
+	assert_int_equal(ev.family, AF_INET6);
+	assert_int_equal(ev.sport, 0);
+	assert_int_equal(ev.win, 0);
+
+	/* An attribute shorter than its own header ends the walk too. */
+	nest = put_synack(new_msg(), false);
+	a = find(nest, SYNFIN_E_DPORT);
+	a->nla_len = 2;
+	assert_int_equal(sf_event_parse(nest, &ev), 0);
+	assert_true(ev.conn == 1ULL << 40);
+	assert_int_equal(ev.sport, 443);
+	assert_int_equal(ev.dport, 0);
+
+	/* ... and an event whose walk ends before its family: refused. */
+	nest = put_synack(new_msg(), false);
+	a = find(nest, SYNFIN_E_INDEX);
+	a->nla_len = 2;
+	assert_int_equal(sf_event_parse(nest, &ev), -EINVAL);
+
+	/* A transition with an empty attribute: that field stays 0. */
+	nest = put_synack(new_msg(), false);
+	a = find(find(nest, SYNFIN_E_TRANS), SYNFIN_T_FROM);
+	a->nla_type = 200;
+	assert_int_equal(sf_event_parse(nest, &ev), 0);
+	assert_int_equal(ev.ntrans, 1);
+	assert_int_equal(ev.trans[0].from, 0);
+	assert_int_equal(ev.trans[0].to, SYNFIN_ST_SYN_RCVD);
+}
+
+/* Every prefix of a valid nest: no crash, never a read past it (ASan). */
+static void test_parse_truncated(void **state)
+{
+	struct nlattr *nest = put_synack(new_msg(), true);
+	uint16_t full = nest->nla_len, len;
+	struct sf_event ev;
+
+	(void)state;
+	for (len = MNL_ATTR_HDRLEN; len <= full; len++) {
+		struct nlattr *copy = malloc(len);
+
+		assert_non_null(copy);
+		memcpy(copy, nest, len);
+		copy->nla_len = len;
+		(void)sf_event_parse(copy, &ev);
+		free(copy);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +372,9 @@ int main(void)
 		cmocka_unit_test(test_syn),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_longest),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_parse_truncated),
 	};
 
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);
