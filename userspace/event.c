@@ -375,6 +375,7 @@ static struct {
 	struct jname flag[8];
 	struct jname anomaly[32];
 	struct jname conn_state[SYNFIN_CS_COUNT];
+	struct jname octet[256];			/* "0" to "255" */
 } jn;
 
 static void jn_quoted(struct jname *n, const char *name)
@@ -399,6 +400,12 @@ static void jn_init(void)
 		jn_quoted(&jn.anomaly[i], synfin_anomaly_name(i));
 	for (i = 0; i < SYNFIN_CS_COUNT; i++)
 		jn_quoted(&jn.conn_state[i], synfin_conn_state_name(i));
+	for (i = 0; i < 256; i++) {
+		char buf[4];
+
+		snprintf(buf, sizeof(buf), "%u", i);
+		jname_set(&jn.octet[i], buf);
+	}
 	jn.ready = true;
 }
 
@@ -452,7 +459,7 @@ static void j_addr(struct jline *j, uint8_t family, const uint8_t *addr)
 	for (i = 0; i < 4; i++) {
 		if (i)
 			j_lit(j, ".");
-		j_u64(j, addr[i]);
+		j_jname(j, &jn.octet[addr[i]]);
 	}
 }
 
