@@ -57,6 +57,13 @@ static DECLARE_DELAYED_WORK(drain_work, drain_work_fn);
  */
 static struct workqueue_struct *drain_wq;
 static u32 *drain_tails;		/* per CPU, under drain_lock */
+/*
+ * The CPUs with records to send in this drain, under drain_lock: the
+ * oldest record is looked for among these, not among every possible CPU
+ * (hundreds on some servers, few of them busy).
+ */
+static unsigned int *drain_cpus;
+static unsigned int drain_ncpus;
 static u32 *batch_count;		/* per CPU, under drain_lock */
 
 /* ---- statistics ---- */
@@ -539,23 +546,31 @@ static bool batch_add_lost(struct synfin_batch *b, struct net *net, int cpu,
 	return false;
 }
 
-/* Pick the CPU whose oldest pending record is the oldest of all. */
+/*
+ * Pick the CPU whose oldest pending record is the oldest of all, dropping
+ * from drain_cpus those with nothing left.
+ */
 static int oldest_cpu(void)
 {
 	u64 best_ts = U64_MAX;
-	int cpu, best = -1;
+	unsigned int i = 0;
+	int best = -1;
 
-	for_each_possible_cpu(cpu) {
+	while (i < drain_ncpus) {
+		int cpu = drain_cpus[i];
 		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
 		const struct synfin_rec *rec;
 
-		if (ring->head == drain_tails[cpu])
+		if (ring->head == drain_tails[cpu]) {
+			drain_cpus[i] = drain_cpus[--drain_ncpus];
 			continue;
+		}
 		rec = synfin_ring_slot(ring, ring->head);
 		if (rec->ts_ns < best_ts) {
 			best_ts = rec->ts_ns;
 			best = cpu;
 		}
+		i++;
 	}
 	return best;
 }
@@ -587,9 +602,14 @@ static void drain_locked(void)
 	struct synfin_batch b = {};
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		drain_tails[cpu] =
-			synfin_ring_tail(per_cpu_ptr(synfin_rings, cpu));
+	drain_ncpus = 0;
+	for_each_possible_cpu(cpu) {
+		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
+
+		drain_tails[cpu] = synfin_ring_tail(ring);
+		if (ring->head != drain_tails[cpu])
+			drain_cpus[drain_ncpus++] = cpu;
+	}
 
 	while ((cpu = oldest_cpu()) >= 0) {
 		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
@@ -663,7 +683,8 @@ int synfin_netlink_init(void)
 		return -ENOMEM;
 	drain_tails = kcalloc(nr_cpu_ids, sizeof(*drain_tails), GFP_KERNEL);
 	batch_count = kcalloc(nr_cpu_ids, sizeof(*batch_count), GFP_KERNEL);
-	if (!drain_tails || !batch_count) {
+	drain_cpus = kcalloc(nr_cpu_ids, sizeof(*drain_cpus), GFP_KERNEL);
+	if (!drain_tails || !batch_count || !drain_cpus) {
 		err = -ENOMEM;
 		goto err_free;
 	}
@@ -673,6 +694,7 @@ int synfin_netlink_init(void)
 	return 0;
 
 err_free:
+	kfree(drain_cpus);
 	kfree(batch_count);
 	kfree(drain_tails);
 	destroy_workqueue(drain_wq);
@@ -684,6 +706,7 @@ void synfin_netlink_exit(void)
 	cancel_delayed_work_sync(&drain_work);
 	synfin_drain_sync();
 	genl_unregister_family(&synfin_family);
+	kfree(drain_cpus);
 	kfree(batch_count);
 	kfree(drain_tails);
 	destroy_workqueue(drain_wq);
