@@ -19,6 +19,7 @@
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
+#include <net/ipv6.h>
 #include <net/netns/hash.h>
 
 #include "flow.h"
@@ -90,10 +91,11 @@ static u32 tuple_hash(const struct net *net, const struct synfin_pkt *pkt)
 		      hash_seed ^ net_hash_mix(net));
 }
 
-static bool endpoint_eq(const union synfin_addr *a, u16 pa,
-			const union synfin_addr *b, u16 pb)
+/* IPv4 addresses fill the union's first word and zero the rest. */
+static __always_inline bool endpoint_eq(const union synfin_addr *a, u16 pa,
+					const union synfin_addr *b, u16 pb)
 {
-	return pa == pb && !memcmp(a, b, sizeof(*a));
+	return pa == pb && ipv6_addr_equal(&a->v6, &b->v6);
 }
 
 /* Does @pkt belong to @flow, and if so which side sent it? */

@@ -213,7 +213,7 @@ static int put_counts(struct sk_buff *skb, const u32 *segs, const u64 *bytes)
 	 SYNFIN_FSM_MAX_TRANS * (NLA_HDRLEN + 3 * nla_total_size(1)) +	\
 	 32 * nla_total_size(4))	/* every other one: at most u32 */
 
-static void *ev_put(struct sk_buff *skb, int type, int len)
+static __always_inline void *ev_put(struct sk_buff *skb, int type, int len)
 {
 	struct nlattr *nla = __skb_put(skb, nla_total_size(len));
 
@@ -223,22 +223,22 @@ static void *ev_put(struct sk_buff *skb, int type, int len)
 	return nla_data(nla);
 }
 
-static void ev_put_u8(struct sk_buff *skb, int type, u8 v)
+static __always_inline void ev_put_u8(struct sk_buff *skb, int type, u8 v)
 {
 	*(u8 *)ev_put(skb, type, sizeof(v)) = v;
 }
 
-static void ev_put_u16(struct sk_buff *skb, int type, u16 v)
+static __always_inline void ev_put_u16(struct sk_buff *skb, int type, u16 v)
 {
 	*(u16 *)ev_put(skb, type, sizeof(v)) = v;
 }
 
-static void ev_put_u32(struct sk_buff *skb, int type, u32 v)
+static __always_inline void ev_put_u32(struct sk_buff *skb, int type, u32 v)
 {
 	*(u32 *)ev_put(skb, type, sizeof(v)) = v;
 }
 
-static void ev_put_u64(struct sk_buff *skb, int type, u64 v)
+static __always_inline void ev_put_u64(struct sk_buff *skb, int type, u64 v)
 {
 	if (nla_need_padding_for_64bit(skb))
 		ev_put(skb, SYNFIN_E_PAD, 0);
