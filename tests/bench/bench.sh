@@ -16,8 +16,8 @@ KO=$top/build/$(uname -r)/synfin.ko
 CONNRATE=$top/build/bench/connrate
 # shellcheck disable=SC1091
 [ -f "$top/build/bench/params" ] && . "$top/build/bench/params"
-ROUNDS=${BENCH_ROUNDS:-5}
-T=${BENCH_SECONDS:-3}
+ROUNDS=${BENCH_ROUNDS:-3}
+T=${BENCH_SECONDS:-2}
 OUT=/mnt/bench.jsonl
 : > "$OUT"
 log() { echo "bench: $*"; }

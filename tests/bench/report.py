@@ -23,6 +23,23 @@ CASES = [("lo", "connrate"), ("lo", "bulk"), ("veth", "connrate"), ("veth", "bul
 TARGET = {"connrate": 0.97, "bulk": 0.99}
 _n = int(os.environ.get("BENCH_VCPUS", "2"))
 VCPUS = "1 vCPU" if _n == 1 else f"{_n} vCPUs, a host thread each"
+ICOUNT = os.environ.get("BENCH_CLOCK", "icount") == "icount"
+if ICOUNT:
+    METHOD = [
+        f"`make bench`: Linux {kernel} under QEMU (TCG, 1 vCPU) with the guest's clock",
+        "counting instructions (`-icount shift=0,sleep=off`: every instruction is 1 ns",
+        "of guest time). A result is therefore the work a configuration does per",
+        "connection or per byte, whatever else the host runs: rounds repeat within",
+        "a fraction of a percent. It is not a cycle count: a cache miss or a slow",
+        "instruction costs what any other instruction does. The absolute numbers",
+        "are an emulator's; the ratios are what counts.",
+    ]
+else:
+    METHOD = [
+        f"`make bench`: Linux {kernel} under QEMU (TCG, {VCPUS}, the host's clock:",
+        "the absolute numbers are an emulator's, the ratios are what counts, and",
+        "the host's own load moves them).",
+    ]
 
 value = {(r["round"], r["config"], r["path"], r["workload"]): r["value"] for r in main}
 rounds = sorted({r["round"] for r in main})
@@ -45,8 +62,8 @@ def fmt_abs(wl, v):
 lines = [
     "# Benchmarks",
     "",
-    f"`make bench`: Linux {kernel} under QEMU (TCG, {VCPUS}: the",
-    "absolute numbers are an emulator's, the ratios are what counts), "
+    *METHOD,
+    "",
     f"{len(rounds)} alternating rounds in one boot, each configuration measured",
     "for every workload in each round (its order rotated per round). A ratio is the",
     "configuration's result over the no-module result of the same round.",
