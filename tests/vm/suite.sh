@@ -84,6 +84,8 @@ client() { # netns host port mode
 
 # Wait for TIME_WAIT (time_wait_ms below) to end every connection.
 settle() { sleep 2; }
+# One of the module's whole-module counters (synfin stats).
+stat_of() { "$SYNFIN" stats --json | $PY -c "import json,sys; print(json.load(sys.stdin)['total']['$1'])"; }
 
 echo "== synfin VM suite on $(uname -r), $(nproc) CPUs"
 insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 syn_timeout_ms=1500 || { echo "FAIL: insmod"; echo "0 passed, 1 failed"; exit 1; }
@@ -193,8 +195,7 @@ for _ in $(seq 600); do
 done
 # Only the open connection's flows are counted: the ended ones may time
 # out meanwhile (on a debug kernel this takes long enough), it cannot.
-active() { "$SYNFIN" stats --json | grep -o '"flows_active":[0-9]*' | cut -d: -f2; }
-before=$(active)
+before=$(stat_of flows_active)
 ip netns pids sfa | xargs -r kill -KILL
 ip netns pids sfb | xargs -r kill -KILL
 wait $holder 2>/dev/null
@@ -202,10 +203,10 @@ ip netns del sfa && ip netns del sfb
 gone() {
 	[ "$na" -ge 1 ] && [ "$nb" -ge 1 ] || { echo "no live flows: $na, $nb"; return 1; }
 	for _ in $(seq 600); do
-		[ "$(active)" -le $((before - na - nb)) ] && return 0
+		[ "$(stat_of flows_active)" -le $((before - na - nb)) ] && return 0
 		sleep 0.1
 	done
-	echo "flows: $before before, $na in sfa, $nb in sfb, $(active) after"
+	echo "flows: $before before, $na in sfa, $nb in sfb, $(stat_of flows_active) after"
 	return 1
 }
 check "deleting namespaces with live flows ($na + $nb) frees them" gone
@@ -245,7 +246,6 @@ stop_all
 check "crafted segments: every scenario's timeline, segment by segment" \
 	$PY "$here/inject.py" check "$OUT/inject.json"
 # ---- malformed and odd segments: counted exactly, never a crash ----
-stat_of() { "$SYNFIN" stats --json | $PY -c "import json,sys; print(json.load(sys.stdin)['total']['$1'])"; }
 seg0=$(stat_of segments) mal0=$(stat_of malformed)
 ip netns exec inj $PY "$here/inject.py" malformed vi "$mac" > "$OUT/malformed.json" || ko "malformed: sending"
 sleep 0.5
@@ -275,11 +275,10 @@ done
 "$SYNFIN" stats --json > "$OUT/flood-before.json"
 # Flood in 5 s bursts until there are three times more SYNs than max_flows:
 # one burst on a release kernel, a dozen on a KASAN + lockdep kernel.
-segments() { "$SYNFIN" stats --json | grep -o '"segments":[0-9]*' | head -1 | cut -d: -f2; }
-first=$(segments)
+first=$(stat_of segments)
 for _ in $(seq 24); do
 	ip netns exec inj timeout -s INT 5 hping3 --flood --rand-source -S -p 80 192.0.2.254 >> "$OUT/flood-hping3.log" 2>&1
-	[ $(($(segments) - first)) -gt 3072 ] && break
+	[ $(($(stat_of segments) - first)) -gt 3072 ] && break
 done
 sleep 1		# the last drain
 "$SYNFIN" stats --json > "$OUT/flood-after.json"
