@@ -5,10 +5,11 @@
 # BENCH_ROUNDS (default 3) and BENCH_SECONDS (default 2, guest time) size
 # the run: with the instruction clock below, rounds differ little.
 #
-# The guest's clock counts the instructions it runs (QEMU -icount,
-# shift 0: 1 ns each), so a result is the work each configuration does,
-# the same on a busy host as on an idle one, and one run's ratios mean
-# something. BENCH_CLOCK=host measures host time instead (multi-threaded
+# While busy, the guest's clock counts the instructions it runs (QEMU
+# -icount, shift 0: 1 ns each), so a result is the work each
+# configuration does, the same on a busy host as on an idle one, and one
+# run's ratios mean something; while idle (hping3 between two SYNs), it
+# follows the host's clock, so that rates are rates. BENCH_CLOCK=host measures host time instead (multi-threaded
 # TCG, SYNFIN_VM_SMP vCPUs, default 2), at the mercy of the host's load.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -27,12 +27,13 @@ ICOUNT = os.environ.get("BENCH_CLOCK", "icount") == "icount"
 if ICOUNT:
     METHOD = [
         f"`make bench`: Linux {kernel} under QEMU (TCG, 1 vCPU) with the guest's clock",
-        "counting instructions (`-icount shift=0,sleep=off`: every instruction is 1 ns",
-        "of guest time). A result is therefore the work a configuration does per",
-        "connection or per byte, whatever else the host runs: rounds repeat within",
-        "a fraction of a percent. It is not a cycle count: a cache miss or a slow",
-        "instruction costs what any other instruction does. The absolute numbers",
-        "are an emulator's; the ratios are what counts.",
+        "counting instructions while the vCPU is busy (`-icount shift=0`: every",
+        "instruction is 1 ns of guest time; an idle vCPU's time follows the host's).",
+        "The workloads keep the vCPU busy, so a result is the work a configuration",
+        "does per connection or per byte, whatever else the host runs: connection-rate",
+        "rounds repeat within a fraction of a percent. It is not a cycle count: a",
+        "cache miss or a slow instruction costs what any other instruction does. The",
+        "absolute numbers are an emulator's; the ratios are what counts.",
     ]
 else:
     METHOD = [
