@@ -437,14 +437,6 @@ static void j_bits(struct jline *j, uint32_t bits, const struct jname *names)
 	j_lit(j, "]");
 }
 
-/* "key":"name", */
-#define j_key_name(j, key, name)			\
-	do {						\
-		j_lit(j, key);				\
-		j_jname(j, name);			\
-		j_lit(j, ",");				\
-	} while (0)
-
 /* An address: IPv4 written in place, IPv6 by inet_ntop(). */
 static void j_addr(struct jline *j, uint8_t family, const uint8_t *addr)
 {

@@ -124,6 +124,14 @@ static inline void j_u64(struct jline *j, uint64_t v)
 		j_lit(j, "\",");			\
 	} while (0)
 
+/* "key":"name", -- @name a struct jname, quotes included */
+#define j_key_name(j, key, name)			\
+	do {						\
+		j_lit(j, key);				\
+		j_jname(j, name);			\
+		j_lit(j, ",");				\
+	} while (0)
+
 static inline void j_write(const struct jline *j, FILE *out)
 {
 	fwrite(j->buf, 1, j->len, out);
