@@ -9,8 +9,9 @@
 # -icount, shift 0: 1 ns each), so a result is the work each
 # configuration does, the same on a busy host as on an idle one, and one
 # run's ratios mean something; while idle (hping3 between two SYNs), it
-# follows the host's clock, so that rates are rates. BENCH_CLOCK=host measures host time instead (multi-threaded
-# TCG, SYNFIN_VM_SMP vCPUs, default 2), at the mercy of the host's load.
+# follows the host's clock, so that rates are rates. BENCH_CLOCK=host
+# measures host time instead (multi-threaded TCG, SYNFIN_VM_SMP vCPUs,
+# default 2), at the mercy of the host's load.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 kver=${KVER:-$("$top/scripts/kernels.sh" | awk '{ print $NF }')}
