@@ -292,7 +292,7 @@ int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl)
 	return 0;
 }
 
-void sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
+size_t sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
 {
 	/*
 	 * IPv4 by hand: glibc's inet_ntop() formats it with sprintf(), a
@@ -310,13 +310,15 @@ void sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
 			if (b >= 10)
 				buf[n++] = (char)('0' + b / 10 % 10);
 			buf[n++] = (char)('0' + b % 10);
-			buf[n++] = i < 3 ? '.' : '\0';
+			buf[n++] = '.';
 		}
-		return;
+		buf[--n] = '\0';
+		return n;
 	}
 	if (!inet_ntop(family == AF_INET ? AF_INET : AF_INET6, addr, buf,
 		       (socklen_t)len))
 		snprintf(buf, len, "?");
+	return strlen(buf);
 }
 
 static const char *const flag_names[8] = {
@@ -375,7 +377,6 @@ static struct {
 	struct jname flag[8];
 	struct jname anomaly[32];
 	struct jname conn_state[SYNFIN_CS_COUNT];
-	struct jname octet[256];			/* "0" to "255" */
 } jn;
 
 static void jn_quoted(struct jname *n, const char *name)
@@ -400,12 +401,6 @@ static void jn_init(void)
 		jn_quoted(&jn.anomaly[i], synfin_anomaly_name(i));
 	for (i = 0; i < SYNFIN_CS_COUNT; i++)
 		jn_quoted(&jn.conn_state[i], synfin_conn_state_name(i));
-	for (i = 0; i < 256; i++) {
-		char buf[4];
-
-		snprintf(buf, sizeof(buf), "%u", i);
-		jname_set(&jn.octet[i], buf);
-	}
 	jn.ready = true;
 }
 
@@ -437,22 +432,12 @@ static void j_bits(struct jline *j, uint32_t bits, const struct jname *names)
 	j_lit(j, "]");
 }
 
-/* An address: IPv4 written in place, IPv6 by inet_ntop(). */
+/* An address, as the text output writes it. */
 static void j_addr(struct jline *j, uint8_t family, const uint8_t *addr)
 {
 	char buf[INET6_ADDRSTRLEN];
-	unsigned int i;
 
-	if (family != AF_INET) {
-		sf_addr_str(family, addr, buf, sizeof(buf));
-		j_name(j, buf);
-		return;
-	}
-	for (i = 0; i < 4; i++) {
-		if (i)
-			j_lit(j, ".");
-		j_jname(j, &jn.octet[addr[i]]);
-	}
+	j_mem(j, buf, sf_addr_str(family, addr, buf, sizeof(buf)));
 }
 
 void sf_event_json(FILE *out, const struct sf_event *ev)

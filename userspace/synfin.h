@@ -122,7 +122,8 @@ uint16_t sf_nl_family_id(const struct sf_nl *nl);
 const char *sf_state_name(unsigned int state);
 int sf_event_parse(const struct nlattr *nest, struct sf_event *ev);
 int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl);
-void sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len);
+/* @addr as text in @buf (INET6_ADDRSTRLEN bytes); returns its length. */
+size_t sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len);
 void sf_event_json(FILE *out, const struct sf_event *ev);
 void sf_event_text(FILE *out, const struct sf_event *ev);
 void sf_anomalies_str(uint32_t anomalies, char *buf, size_t len);
