@@ -183,35 +183,32 @@ static int addr_len(u8 family)
 	return family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
 }
 
-/* Segments and payload bytes each side sent. */
-static int put_counts(struct sk_buff *skb, const u32 *segs, const u64 *bytes)
-{
-	if (nla_put_u32(skb, SYNFIN_E_CLIENT_SEGS, segs[SYNFIN_CLIENT]) ||
-	    nla_put_u32(skb, SYNFIN_E_SERVER_SEGS, segs[SYNFIN_SERVER]) ||
-	    nla_put_u64_64bit(skb, SYNFIN_E_CLIENT_BYTES, bytes[SYNFIN_CLIENT],
-			      SYNFIN_E_PAD) ||
-	    nla_put_u64_64bit(skb, SYNFIN_E_SERVER_BYTES, bytes[SYNFIN_SERVER],
-			      SYNFIN_E_PAD))
-		return -EMSGSIZE;
-	return 0;
-}
-
 /*
  * Events are encoded without nla_put() for each of their thirty-odd
  * attributes: its tailroom check, skb_put() and out-of-line copies of a
  * few bytes and of the padding were most of the drain's time under a
  * high connection rate. The room for the largest event is checked once
  * (EV_MAX_SIZE); then each attribute is written in place, as nla_put()
- * would write it, with the same 64-bit padding.
+ * would write it, with the same 64-bit padding. Flows of a dump and loss
+ * notices are written the same way.
  */
-#define EV_U64_ATTRS	5	/* TS_NS, CONN, CLIENT_BYTES, SERVER_BYTES, LOST */
-#define EV_MAX_SIZE							\
-	(NLA_HDRLEN +			/* the SYNFIN_A_EVENT nest */	\
-	 EV_U64_ATTRS * (nla_total_size_64bit(8) + NLA_HDRLEN) +		\
+
+/* Room for @n 64-bit attributes, each with the padding it may need. */
+#define EV_U64_ROOM(n)	((n) * (nla_total_size_64bit(8) + NLA_HDRLEN))
+/* Room for the attributes events and flows share at most. */
+#define EV_COMMON_ROOM							\
+	(NLA_HDRLEN +			/* the nest */			\
 	 2 * nla_total_size(sizeof(struct in6_addr)) +			\
-	 nla_total_size(SYNFIN_HISTORY_LEN) +				\
-	 SYNFIN_FSM_MAX_TRANS * (NLA_HDRLEN + 3 * nla_total_size(1)) +	\
-	 32 * nla_total_size(4))	/* every other one: at most u32 */
+	 nla_total_size(SYNFIN_HISTORY_LEN))
+/* TS_NS, CONN, CLIENT_BYTES, SERVER_BYTES; 23 others of 4 bytes at most. */
+#define EV_MAX_SIZE							\
+	(EV_COMMON_ROOM + EV_U64_ROOM(4) + 23 * nla_total_size(4) +	\
+	 SYNFIN_FSM_MAX_TRANS * (NLA_HDRLEN + 3 * nla_total_size(1)))
+/* CONN, FIRST_NS, LAST_NS, CLIENT_BYTES, SERVER_BYTES; 11 others. */
+#define FLOW_MAX_SIZE							\
+	(EV_COMMON_ROOM + EV_U64_ROOM(5) + 11 * nla_total_size(4))
+/* TS_NS, LOST; TYPE, CPU, NETNS. */
+#define LOST_SIZE	(NLA_HDRLEN + EV_U64_ROOM(2) + 3 * nla_total_size(4))
 
 static __always_inline void *ev_put(struct sk_buff *skb, int type, int len)
 {
@@ -279,6 +276,16 @@ static void ev_put_trans(struct sk_buff *skb, const struct synfin_trans *t)
 	nla_nest_end(skb, nest);
 }
 
+/* Segments and payload bytes each side sent. */
+static void ev_put_counts(struct sk_buff *skb, const u32 *segs,
+			  const u64 *bytes)
+{
+	ev_put_u32(skb, SYNFIN_E_CLIENT_SEGS, segs[SYNFIN_CLIENT]);
+	ev_put_u32(skb, SYNFIN_E_SERVER_SEGS, segs[SYNFIN_SERVER]);
+	ev_put_u64(skb, SYNFIN_E_CLIENT_BYTES, bytes[SYNFIN_CLIENT]);
+	ev_put_u64(skb, SYNFIN_E_SERVER_BYTES, bytes[SYNFIN_SERVER]);
+}
+
 static int put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 		     int cpu)
 {
@@ -317,12 +324,7 @@ static int put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 		ev_put_u8(skb, SYNFIN_E_CONN_STATE, rec->conn_state);
 		ev_put_str(skb, SYNFIN_E_HISTORY, rec->history,
 			   SYNFIN_HISTORY_LEN);
-		ev_put_u32(skb, SYNFIN_E_CLIENT_SEGS, rec->segs[SYNFIN_CLIENT]);
-		ev_put_u32(skb, SYNFIN_E_SERVER_SEGS, rec->segs[SYNFIN_SERVER]);
-		ev_put_u64(skb, SYNFIN_E_CLIENT_BYTES,
-			   rec->bytes[SYNFIN_CLIENT]);
-		ev_put_u64(skb, SYNFIN_E_SERVER_BYTES,
-			   rec->bytes[SYNFIN_SERVER]);
+		ev_put_counts(skb, rec->segs, rec->bytes);
 	}
 	for (i = 0; i < rec->ntrans && i < SYNFIN_FSM_MAX_TRANS; i++)
 		ev_put_trans(skb, &rec->trans[i]);
@@ -332,19 +334,16 @@ static int put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 
 static int put_lost(struct sk_buff *skb, struct net *net, int cpu, u64 count)
 {
-	struct nlattr *nest = nla_nest_start(skb, SYNFIN_A_EVENT);
+	struct nlattr *nest;
 
-	if (!nest)
+	if (skb_tailroom(skb) < LOST_SIZE)
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, SYNFIN_E_TYPE, SYNFIN_EV_LOST) ||
-	    nla_put_u64_64bit(skb, SYNFIN_E_TS_NS, ktime_get_ns(),
-			      SYNFIN_E_PAD) ||
-	    nla_put_u32(skb, SYNFIN_E_CPU, cpu) ||
-	    nla_put_u32(skb, SYNFIN_E_NETNS, net->ns.inum) ||
-	    nla_put_u64_64bit(skb, SYNFIN_E_LOST, count, SYNFIN_E_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+	nest = ev_nest(skb, SYNFIN_A_EVENT);
+	ev_put_u8(skb, SYNFIN_E_TYPE, SYNFIN_EV_LOST);
+	ev_put_u64(skb, SYNFIN_E_TS_NS, ktime_get_ns());
+	ev_put_u32(skb, SYNFIN_E_CPU, cpu);
+	ev_put_u32(skb, SYNFIN_E_NETNS, net->ns.inum);
+	ev_put_u64(skb, SYNFIN_E_LOST, count);
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -367,32 +366,28 @@ static int put_flow(const struct synfin_flow_info *fi, void *arg)
 			  &synfin_family, NLM_F_MULTI, SYNFIN_CMD_GET_FLOWS);
 	if (!hdr)
 		return -EMSGSIZE;
-	nest = nla_nest_start(skb, SYNFIN_A_FLOW);
-	if (!nest ||
-	    nla_put_u64_64bit(skb, SYNFIN_E_CONN, fi->conn, SYNFIN_E_PAD) ||
-	    nla_put_u8(skb, SYNFIN_E_FAMILY, fi->family) ||
-	    nla_put(skb, SYNFIN_E_SADDR, alen, &fi->caddr) ||
-	    nla_put(skb, SYNFIN_E_DADDR, alen, &fi->saddr) ||
-	    nla_put_u16(skb, SYNFIN_E_SPORT, fi->cport) ||
-	    nla_put_u16(skb, SYNFIN_E_DPORT, fi->sport) ||
-	    nla_put_u8(skb, SYNFIN_E_CLIENT_STATE,
-		       fi->fsm.state[SYNFIN_CLIENT]) ||
-	    nla_put_u8(skb, SYNFIN_E_SERVER_STATE,
-		       fi->fsm.state[SYNFIN_SERVER]) ||
-	    nla_put_u8(skb, SYNFIN_E_ISN_KNOWN,
-		       fi->fsm.flags & (SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER)) ||
-	    nla_put_u32(skb, SYNFIN_E_CLIENT_ISN, fi->fsm.isn[SYNFIN_CLIENT]) ||
-	    nla_put_u32(skb, SYNFIN_E_SERVER_ISN, fi->fsm.isn[SYNFIN_SERVER]) ||
-	    nla_put_u32(skb, SYNFIN_E_INDEX, fi->events) ||
-	    nla_put_u64_64bit(skb, SYNFIN_E_FIRST_NS, fi->first_ns,
-			      SYNFIN_E_PAD) ||
-	    nla_put_u64_64bit(skb, SYNFIN_E_LAST_NS, fi->last_ns,
-			      SYNFIN_E_PAD) ||
-	    nla_put_string(skb, SYNFIN_E_HISTORY, fi->fsm.history) ||
-	    put_counts(skb, fi->fsm.segs, fi->fsm.bytes)) {
+	if (skb_tailroom(skb) < FLOW_MAX_SIZE) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
+	nest = ev_nest(skb, SYNFIN_A_FLOW);
+	ev_put_u64(skb, SYNFIN_E_CONN, fi->conn);
+	ev_put_u8(skb, SYNFIN_E_FAMILY, fi->family);
+	ev_put_bytes(skb, SYNFIN_E_SADDR, &fi->caddr, alen);
+	ev_put_bytes(skb, SYNFIN_E_DADDR, &fi->saddr, alen);
+	ev_put_u16(skb, SYNFIN_E_SPORT, fi->cport);
+	ev_put_u16(skb, SYNFIN_E_DPORT, fi->sport);
+	ev_put_u8(skb, SYNFIN_E_CLIENT_STATE, fi->fsm.state[SYNFIN_CLIENT]);
+	ev_put_u8(skb, SYNFIN_E_SERVER_STATE, fi->fsm.state[SYNFIN_SERVER]);
+	ev_put_u8(skb, SYNFIN_E_ISN_KNOWN,
+		  fi->fsm.flags & (SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER));
+	ev_put_u32(skb, SYNFIN_E_CLIENT_ISN, fi->fsm.isn[SYNFIN_CLIENT]);
+	ev_put_u32(skb, SYNFIN_E_SERVER_ISN, fi->fsm.isn[SYNFIN_SERVER]);
+	ev_put_u32(skb, SYNFIN_E_INDEX, fi->events);
+	ev_put_u64(skb, SYNFIN_E_FIRST_NS, fi->first_ns);
+	ev_put_u64(skb, SYNFIN_E_LAST_NS, fi->last_ns);
+	ev_put_str(skb, SYNFIN_E_HISTORY, fi->fsm.history, SYNFIN_HISTORY_LEN);
+	ev_put_counts(skb, fi->fsm.segs, fi->fsm.bytes);
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	return 0;
