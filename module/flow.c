@@ -64,31 +64,39 @@ static spinlock_t *bucket_lock(unsigned int b)
 	return &locks[b & lock_mask];
 }
 
+/* The same hash for both directions: the endpoints are ordered first. */
 static u32 tuple_hash(const struct net *net, const struct synfin_pkt *pkt)
 {
+	u32 seed = hash_seed ^ net_hash_mix(net);
 	struct {
-		union synfin_addr a;
-		union synfin_addr b;
-		u16 pa;
-		u16 pb;
-		u32 family;
-	} key = { .family = pkt->family };
-	int cmp = memcmp(&pkt->saddr, &pkt->daddr, sizeof(pkt->saddr));
+		struct in6_addr a;
+		struct in6_addr b;
+		u32 ports;
+	} key;
+	int cmp;
 
-	/* Order the endpoints so that both directions hash alike. */
-	if (cmp < 0 || (cmp == 0 && pkt->sport <= pkt->dport)) {
-		key.a = pkt->saddr;
-		key.b = pkt->daddr;
-		key.pa = pkt->sport;
-		key.pb = pkt->dport;
-	} else {
-		key.a = pkt->daddr;
-		key.b = pkt->saddr;
-		key.pa = pkt->dport;
-		key.pb = pkt->sport;
+	if (pkt->family == AF_INET) {
+		u32 s = (__force u32)pkt->saddr.v4;
+		u32 d = (__force u32)pkt->daddr.v4;
+
+		if (s < d || (s == d && pkt->sport <= pkt->dport))
+			return jhash_3words(s, d,
+					    (u32)pkt->sport << 16 | pkt->dport,
+					    seed);
+		return jhash_3words(d, s, (u32)pkt->dport << 16 | pkt->sport,
+				    seed);
 	}
-	return jhash2((const u32 *)&key, sizeof(key) / sizeof(u32),
-		      hash_seed ^ net_hash_mix(net));
+	cmp = memcmp(&pkt->saddr.v6, &pkt->daddr.v6, sizeof(key.a));
+	if (cmp < 0 || (cmp == 0 && pkt->sport <= pkt->dport)) {
+		key.a = pkt->saddr.v6;
+		key.b = pkt->daddr.v6;
+		key.ports = (u32)pkt->sport << 16 | pkt->dport;
+	} else {
+		key.a = pkt->daddr.v6;
+		key.b = pkt->saddr.v6;
+		key.ports = (u32)pkt->dport << 16 | pkt->sport;
+	}
+	return jhash2((const u32 *)&key, sizeof(key) / sizeof(u32), seed);
 }
 
 /* IPv4 addresses fill the union's first word and zero the rest. */
