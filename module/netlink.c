@@ -64,7 +64,6 @@ static u32 *drain_tails;		/* per CPU, under drain_lock */
  */
 static unsigned int *drain_cpus;
 static unsigned int drain_ncpus;
-static u32 *batch_count;		/* per CPU, under drain_lock */
 
 /* ---- statistics ---- */
 
@@ -437,28 +436,44 @@ static struct genl_family synfin_family __ro_after_init = {
 
 /* ---- draining ---- */
 
+/*
+ * A message of events for one netns, being filled. Events of different
+ * namespaces interleave in the rings (a veth pair between two namespaces
+ * records every segment in both), so the drain keeps a message open for
+ * each of the last few namespaces rather than sending one at every switch:
+ * one reader wake-up per event otherwise. Each netns's events still go in
+ * order, and few messages are open at once.
+ */
+#define DRAIN_BATCHES	8
+
 struct synfin_batch {
 	struct sk_buff *skb;
 	struct net *net;
 	void *hdr;
+	u32 *count;			/* events in the message, per CPU */
 };
 
-static void batch_account(int err)
+/* Under drain_lock. */
+static struct synfin_batch drain_batches[DRAIN_BATCHES];
+static unsigned int drain_evict;	/* the next open batch to send early */
+
+static void batch_account(struct synfin_batch *b, int err)
 {
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
+		u32 n = b->count[cpu];
 
-		if (!batch_count[cpu])
+		if (!n)
 			continue;
 		if (!err)
-			ring->sent += batch_count[cpu];
+			ring->sent += n;
 		else if (err == -ESRCH)
-			ring->unheard += batch_count[cpu];
+			ring->unheard += n;
 		else
-			ring->send_failed += batch_count[cpu];
-		batch_count[cpu] = 0;
+			ring->send_failed += n;
+		b->count[cpu] = 0;
 	}
 }
 
@@ -471,8 +486,16 @@ static void batch_flush(struct synfin_batch *b)
 	genlmsg_end(b->skb, b->hdr);
 	err = genlmsg_multicast_netns(&synfin_family, b->net, b->skb, 0,
 				      SYNFIN_MCGRP_EVENTS_ID, GFP_KERNEL);
-	batch_account(err);
+	batch_account(b, err);
 	b->skb = NULL;
+}
+
+static void batch_flush_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < DRAIN_BATCHES; i++)
+		batch_flush(&drain_batches[i]);
 }
 
 static int batch_open(struct synfin_batch *b, struct net *net)
@@ -496,28 +519,44 @@ static bool has_listeners(struct net *net)
 	return genl_has_listeners(&synfin_family, net, SYNFIN_MCGRP_EVENTS_ID);
 }
 
-/* Make the batch a message for @net, sending one for another netns. */
-static bool batch_ready(struct synfin_batch *b, struct net *net)
+/*
+ * The open message for @net, or a new one, in a free slot or in one whose
+ * message is sent now; NULL if no message could be made.
+ */
+static struct synfin_batch *batch_get(struct net *net)
 {
-	if (b->skb && b->net != net)
-		batch_flush(b);
-	return b->skb || !batch_open(b, net);
+	struct synfin_batch *b, *free = NULL;
+	unsigned int i;
+
+	for (i = 0; i < DRAIN_BATCHES; i++) {
+		b = &drain_batches[i];
+		if (!b->skb)
+			free = free ?: b;
+		else if (b->net == net)
+			return b;
+	}
+	if (!free) {
+		free = &drain_batches[drain_evict++ % DRAIN_BATCHES];
+		batch_flush(free);
+	}
+	return batch_open(free, net) ? NULL : free;
 }
 
 /*
- * Add one record to the batch for its netns, in a fresh message if the
- * current one is full; false if it was not sent.
+ * Add one record to its netns's message, in a fresh message if that one
+ * is full; false if it was not sent.
  */
-static bool batch_add(struct synfin_batch *b, const struct synfin_rec *rec,
-		      int cpu)
+static bool batch_add(const struct synfin_rec *rec, int cpu)
 {
+	struct synfin_batch *b;
 	int tries;
 
 	for (tries = 0; tries < 2; tries++) {
-		if (!batch_ready(b, rec->net))
+		b = batch_get(rec->net);
+		if (!b)
 			return false;
 		if (!put_event(b->skb, rec, cpu)) {
-			batch_count[cpu]++;
+			b->count[cpu]++;
 			return true;
 		}
 		batch_flush(b);
@@ -525,14 +564,15 @@ static bool batch_add(struct synfin_batch *b, const struct synfin_rec *rec,
 	return false;
 }
 
-/* Add a "lost" record for @net to the batch, like batch_add(). */
-static bool batch_add_lost(struct synfin_batch *b, struct net *net, int cpu,
-			   u64 count)
+/* Add a "lost" record for @net to its message, like batch_add(). */
+static bool batch_add_lost(struct net *net, int cpu, u64 count)
 {
+	struct synfin_batch *b;
 	int tries;
 
 	for (tries = 0; tries < 2; tries++) {
-		if (!batch_ready(b, net))
+		b = batch_get(net);
+		if (!b)
 			return false;
 		if (!put_lost(b->skb, net, cpu, count))
 			return true;
@@ -570,7 +610,7 @@ static int oldest_cpu(void)
 	return best;
 }
 
-static void drain_lost(struct synfin_batch *b)
+static void drain_lost(void)
 {
 	struct synfin_net *sn;
 	int cpu;
@@ -585,7 +625,7 @@ static void drain_lost(struct synfin_batch *b)
 			if (!count)
 				continue;
 			/* Not reported yet: retried by the next drain. */
-			if (listening && !batch_add_lost(b, sn->net, cpu, count))
+			if (listening && !batch_add_lost(sn->net, cpu, count))
 				return;
 			sn->reported[cpu] = dropped;
 		}
@@ -594,7 +634,6 @@ static void drain_lost(struct synfin_batch *b)
 
 static void drain_locked(void)
 {
-	struct synfin_batch b = {};
 	int cpu;
 
 	drain_ncpus = 0;
@@ -613,17 +652,17 @@ static void drain_locked(void)
 
 		if (!has_listeners(rec->net))
 			ring->unheard++;
-		else if (!batch_add(&b, rec, cpu))
+		else if (!batch_add(rec, cpu))
 			ring->send_failed++;
 		synfin_ring_release(ring, pos);
 		if (need_resched()) {
-			batch_flush(&b);
+			batch_flush_all();
 			cond_resched();
 		}
 	}
-	batch_flush(&b);
-	drain_lost(&b);
-	batch_flush(&b);
+	batch_flush_all();
+	drain_lost();
+	batch_flush_all();
 }
 
 static void drain_work_fn(struct work_struct *work)
@@ -665,6 +704,29 @@ void synfin_drain_del_net(struct synfin_net *sn)
 	mutex_unlock(&drain_lock);
 }
 
+static void batch_free_counts(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < DRAIN_BATCHES; i++) {
+		kfree(drain_batches[i].count);
+		drain_batches[i].count = NULL;
+	}
+}
+
+static int batch_alloc_counts(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < DRAIN_BATCHES; i++) {
+		drain_batches[i].count = kcalloc(nr_cpu_ids, sizeof(u32),
+						 GFP_KERNEL);
+		if (!drain_batches[i].count)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int synfin_netlink_init(void)
 {
 	int err;
@@ -677,9 +739,8 @@ int synfin_netlink_init(void)
 	if (!drain_wq)
 		return -ENOMEM;
 	drain_tails = kcalloc(nr_cpu_ids, sizeof(*drain_tails), GFP_KERNEL);
-	batch_count = kcalloc(nr_cpu_ids, sizeof(*batch_count), GFP_KERNEL);
 	drain_cpus = kcalloc(nr_cpu_ids, sizeof(*drain_cpus), GFP_KERNEL);
-	if (!drain_tails || !batch_count || !drain_cpus) {
+	if (!drain_tails || !drain_cpus || batch_alloc_counts()) {
 		err = -ENOMEM;
 		goto err_free;
 	}
@@ -689,8 +750,8 @@ int synfin_netlink_init(void)
 	return 0;
 
 err_free:
+	batch_free_counts();
 	kfree(drain_cpus);
-	kfree(batch_count);
 	kfree(drain_tails);
 	destroy_workqueue(drain_wq);
 	return err;
@@ -701,8 +762,8 @@ void synfin_netlink_exit(void)
 	cancel_delayed_work_sync(&drain_work);
 	synfin_drain_sync();
 	genl_unregister_family(&synfin_family);
+	batch_free_counts();
 	kfree(drain_cpus);
-	kfree(batch_count);
 	kfree(drain_tails);
 	destroy_workqueue(drain_wq);
 }
