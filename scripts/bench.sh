@@ -1,7 +1,8 @@
 #!/bin/bash
 # make bench: boot the newest installed Debian kernel (or $KVER) under QEMU
-# and measure synfin's overhead against no module, conntrack and tcpdump
-# (tests/bench/bench.sh), then write BENCHMARKS.md and its plot.
+# and measure synfin's overhead against no module, conntrack and tcpdump,
+# and the floor of any netfilter-hook tracer (tests/bench/bench.sh), then
+# write BENCHMARKS.md and its plot.
 # BENCH_ROUNDS (default 3) and BENCH_SECONDS (default 2, guest time) size
 # the run: with the instruction clock below, rounds differ little.
 #
@@ -20,6 +21,12 @@ out=$top/build/bench/$kver
 rm -rf "$out" && mkdir -p "$out"
 "$top/scripts/build-module.sh" "$kver"
 make -s -C "$top/userspace" synfin
+# The floor: synfin's hooks, accepting at once (tests/bench/nullhook).
+nh=$top/build/bench/nullhook-$kver
+rm -rf "$nh" && mkdir -p "$nh"
+cp "$top"/tests/bench/nullhook/{Kbuild,nullhook.c} "$nh/"
+make -s -C "/usr/src/linux-headers-$kver" M="$nh" W=1 modules 2>&1 | grep -v "Skipping BTF" || true
+[ -f "$nh/synfin_nullhook.ko" ] || { echo "bench: no synfin_nullhook.ko" >&2; exit 1; }
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -pthread \
 	-o "$top/build/bench/connrate" "$top/tests/bench/connrate.c"
 echo "bench: $kver, ${BENCH_ROUNDS:-3} rounds of ${BENCH_SECONDS:-2} s per measurement; this takes a while" >&2

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Kernel style gates: checkpatch.pl --strict on the module sources, and a
-# W=1 + sparse (C=2) build against every installed kernel's headers.
+# Kernel style gates: checkpatch.pl --strict on the module sources (and
+# the benchmark's null-hook module), and a W=1 + sparse (C=2) build of
+# both against every installed kernel's headers.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tools=$("$top/scripts/kernel-tools.sh")
@@ -8,7 +9,7 @@ tools=$("$top/scripts/kernel-tools.sh")
 echo "== checkpatch --strict"
 "$tools/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
 	--ignore FILE_PATH_CHANGES -f "$top"/module/*.[ch] \
-	"$top/module/uapi/linux/synfin.h"
+	"$top/module/uapi/linux/synfin.h" "$top/tests/bench/nullhook/nullhook.c"
 
 rc=0
 for kver in $("$top/scripts/kernels.sh"); do
@@ -18,6 +19,9 @@ for kver in $("$top/scripts/kernels.sh"); do
 	cp "$top/Kbuild" "$dst/" && cp "$top"/module/*.[ch] "$dst/module/"
 	cp "$top/module/uapi/linux/synfin.h" "$dst/module/uapi/linux/"
 	log=$(make -C "/usr/src/linux-headers-$kver" M="$dst" W=1 C=2 modules 2>&1) || rc=1
+	nh=$dst/nullhook
+	mkdir -p "$nh" && cp "$top"/tests/bench/nullhook/{Kbuild,nullhook.c} "$nh/"
+	log+=$'\n'$(make -C "/usr/src/linux-headers-$kver" M="$nh" W=1 C=2 modules 2>&1) || rc=1
 	warn=$(grep -E 'warning|error' <<< "$log" | grep -v 'Skipping BTF' || true)
 	if [ -n "$warn" ]; then
 		echo "$warn"

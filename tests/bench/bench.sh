@@ -1,8 +1,9 @@
 #!/bin/bash
 # The `make bench` guest: how much synfin costs, against no module, the
-# module without a reader, netfilter conntrack with `conntrack -E`, and
-# tcpdump capturing SYN/FIN/RST, in alternating rounds in one boot; then
-# the event rate where loss starts. Results go to /mnt/bench.jsonl, one
+# module without a reader, synfin's netfilter hooks doing nothing (the
+# floor), netfilter conntrack with `conntrack -E`, and tcpdump capturing
+# SYN/FIN/RST, in alternating rounds in one boot; then the event rate
+# where loss starts. Results go to /mnt/bench.jsonl, one
 # JSON object per measurement.
 #
 # Every measurement runs in network namespaces made for it and deleted
@@ -14,6 +15,7 @@ top=$(cd "$here/../.." && pwd)
 SYNFIN=$top/userspace/synfin
 KO=$top/build/$(uname -r)/synfin.ko
 CONNRATE=$top/build/bench/connrate
+NULLKO=$top/build/bench/nullhook-$(uname -r)/synfin_nullhook.ko
 # shellcheck disable=SC1091
 [ -f "$top/build/bench/params" ] && . "$top/build/bench/params"
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -72,6 +74,8 @@ on() {
 	none) ;;
 	synfin_bare)
 		insmod "$KO" || exit 1 ;;
+	hooks_only)
+		insmod "$NULLKO" || exit 1 ;;
 	synfin)
 		insmod "$KO" "${@:2}" || exit 1
 		for ns in $nss; do
@@ -109,6 +113,7 @@ off() {
 	helpers=()
 	case $1 in
 	synfin|synfin_bare) rmmod synfin ;;
+	hooks_only) rmmod synfin_nullhook ;;
 	tcpdump) rm -f /tmp/bench.pcap ;;
 	esac
 }
@@ -131,7 +136,7 @@ measure() { # round config path
 	down
 }
 
-configs=(none synfin synfin_bare conntrack tcpdump)
+configs=(none synfin synfin_bare hooks_only conntrack tcpdump)
 for r in $(seq "$ROUNDS"); do
 	# Rotate the order each round, so no configuration always goes first.
 	for i in "${!configs[@]}"; do
