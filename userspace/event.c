@@ -2,6 +2,7 @@
 /* synfin reader: decoding and printing events. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -17,41 +18,60 @@ const char *sf_state_name(unsigned int state)
 	return synfin_state_name(state);
 }
 
-static const enum mnl_attr_data_type ev_types[SYNFIN_E_MAX + 1] = {
-	[SYNFIN_E_TYPE] = MNL_TYPE_U8,
-	[SYNFIN_E_TS_NS] = MNL_TYPE_U64,
-	[SYNFIN_E_CPU] = MNL_TYPE_U32,
-	[SYNFIN_E_NETNS] = MNL_TYPE_U32,
-	[SYNFIN_E_CONN] = MNL_TYPE_U64,
-	[SYNFIN_E_INDEX] = MNL_TYPE_U32,
-	[SYNFIN_E_FAMILY] = MNL_TYPE_U8,
-	[SYNFIN_E_SADDR] = MNL_TYPE_BINARY,
-	[SYNFIN_E_DADDR] = MNL_TYPE_BINARY,
-	[SYNFIN_E_SPORT] = MNL_TYPE_U16,
-	[SYNFIN_E_DPORT] = MNL_TYPE_U16,
-	[SYNFIN_E_FROM] = MNL_TYPE_U8,
-	[SYNFIN_E_FLAGS] = MNL_TYPE_U8,
-	[SYNFIN_E_SEQ] = MNL_TYPE_U32,
-	[SYNFIN_E_ACK] = MNL_TYPE_U32,
-	[SYNFIN_E_WIN] = MNL_TYPE_U16,
-	[SYNFIN_E_LEN] = MNL_TYPE_U32,
-	[SYNFIN_E_CLIENT_STATE] = MNL_TYPE_U8,
-	[SYNFIN_E_SERVER_STATE] = MNL_TYPE_U8,
-	[SYNFIN_E_TRANS] = MNL_TYPE_NESTED,
-	[SYNFIN_E_ISN_KNOWN] = MNL_TYPE_U8,
-	[SYNFIN_E_CLIENT_ISN] = MNL_TYPE_U32,
-	[SYNFIN_E_SERVER_ISN] = MNL_TYPE_U32,
-	[SYNFIN_E_REASON] = MNL_TYPE_U8,
-	[SYNFIN_E_LOST] = MNL_TYPE_U64,
-	[SYNFIN_E_FIRST_NS] = MNL_TYPE_U64,
-	[SYNFIN_E_LAST_NS] = MNL_TYPE_U64,
-	[SYNFIN_E_ANOMALIES] = MNL_TYPE_U32,
-	[SYNFIN_E_HISTORY] = MNL_TYPE_NUL_STRING,
-	[SYNFIN_E_CONN_STATE] = MNL_TYPE_U8,
-	[SYNFIN_E_CLIENT_SEGS] = MNL_TYPE_U32,
-	[SYNFIN_E_SERVER_SEGS] = MNL_TYPE_U32,
-	[SYNFIN_E_CLIENT_BYTES] = MNL_TYPE_U64,
-	[SYNFIN_E_SERVER_BYTES] = MNL_TYPE_U64,
+/*
+ * How each attribute of an event or flow is decoded: most are a number
+ * copied to a field of the same width, the rest (F_SPECIAL) have code of
+ * their own; @min is the shortest payload accepted, as mnl_attr_validate()
+ * has it for the attribute's type. Attributes not listed are skipped.
+ */
+enum ev_kind { F_SKIP, F_U8, F_U16, F_U32, F_U64, F_SPECIAL };
+
+struct ev_field {
+	uint8_t kind;			/* enum ev_kind */
+	uint8_t min;
+	uint16_t off;			/* in struct sf_event */
+};
+
+#define EVF(kind, field)						\
+	{ F_##kind, sizeof(((struct sf_event *)0)->field),		\
+	  offsetof(struct sf_event, field) }
+#define EVS(min)	{ F_SPECIAL, (min), 0 }
+
+static const struct ev_field ev_fields[SYNFIN_E_MAX + 1] = {
+	[SYNFIN_E_TYPE] = EVF(U8, type),
+	[SYNFIN_E_TS_NS] = EVF(U64, ts_ns),
+	[SYNFIN_E_CPU] = EVF(U32, cpu),
+	[SYNFIN_E_NETNS] = EVF(U32, netns),
+	[SYNFIN_E_CONN] = EVF(U64, conn),
+	[SYNFIN_E_INDEX] = EVF(U32, index),
+	[SYNFIN_E_FAMILY] = EVF(U8, family),
+	[SYNFIN_E_SADDR] = EVS(0),
+	[SYNFIN_E_DADDR] = EVS(0),
+	[SYNFIN_E_SPORT] = EVF(U16, sport),
+	[SYNFIN_E_DPORT] = EVF(U16, dport),
+	[SYNFIN_E_FROM] = EVF(U8, from),
+	[SYNFIN_E_FLAGS] = EVF(U8, flags),
+	[SYNFIN_E_SEQ] = EVF(U32, seq),
+	[SYNFIN_E_ACK] = EVF(U32, ack),
+	[SYNFIN_E_WIN] = EVS(2),		/* 16 bits into a u32 */
+	[SYNFIN_E_LEN] = EVF(U32, len),
+	[SYNFIN_E_CLIENT_STATE] = EVF(U8, state[SYNFIN_CLIENT]),
+	[SYNFIN_E_SERVER_STATE] = EVF(U8, state[SYNFIN_SERVER]),
+	[SYNFIN_E_TRANS] = EVS(0),
+	[SYNFIN_E_ISN_KNOWN] = EVF(U8, isn_known),
+	[SYNFIN_E_CLIENT_ISN] = EVF(U32, isn[SYNFIN_CLIENT]),
+	[SYNFIN_E_SERVER_ISN] = EVF(U32, isn[SYNFIN_SERVER]),
+	[SYNFIN_E_REASON] = EVF(U8, reason),
+	[SYNFIN_E_LOST] = EVF(U64, lost),
+	[SYNFIN_E_FIRST_NS] = EVS(8),		/* flows only */
+	[SYNFIN_E_LAST_NS] = EVS(8),
+	[SYNFIN_E_ANOMALIES] = EVF(U32, anomalies),
+	[SYNFIN_E_HISTORY] = EVS(1),
+	[SYNFIN_E_CONN_STATE] = EVF(U8, conn_state),
+	[SYNFIN_E_CLIENT_SEGS] = EVS(4),	/* and have_counts */
+	[SYNFIN_E_SERVER_SEGS] = EVF(U32, segs[SYNFIN_SERVER]),
+	[SYNFIN_E_CLIENT_BYTES] = EVF(U64, bytes[SYNFIN_CLIENT]),
+	[SYNFIN_E_SERVER_BYTES] = EVF(U64, bytes[SYNFIN_SERVER]),
 };
 
 /*
@@ -92,19 +112,6 @@ static void attr_range(const struct nlattr *nest, const uint8_t **pos,
 {
 	*pos = (const uint8_t *)nest + MNL_ATTR_HDRLEN;
 	*end = (const uint8_t *)nest + nest->nla_len;
-}
-
-static bool attr_valid(const struct attr_view *v, enum mnl_attr_data_type t)
-{
-	switch (t) {
-	case MNL_TYPE_U8: return v->len >= 1;
-	case MNL_TYPE_U16: return v->len >= 2;
-	case MNL_TYPE_U32: return v->len >= 4;
-	case MNL_TYPE_U64: return v->len >= 8;
-	case MNL_TYPE_NUL_STRING: return v->len && !v->p[v->len - 1];
-	case MNL_TYPE_NESTED: return !v->len || v->len >= MNL_ATTR_HDRLEN;
-	default: return true;
-	}
 }
 
 static uint16_t get16(const struct attr_view *v)
@@ -179,77 +186,81 @@ static void parse_trans(const struct attr_view *nest, struct sf_event *ev)
 	ev->trans[ev->ntrans++] = t;
 }
 
+/* An attribute without a plain number; false if it is malformed. */
+static bool parse_special(const struct attr_view *v, struct sf_event *ev,
+			  struct sf_flow *fl)
+{
+	switch (v->type) {
+	case SYNFIN_E_SADDR:
+		get_addr(v, ev->saddr);
+		break;
+	case SYNFIN_E_DADDR:
+		get_addr(v, ev->daddr);
+		break;
+	case SYNFIN_E_WIN:
+		ev->win = get16(v);
+		break;
+	case SYNFIN_E_TRANS:
+		if (v->len && v->len < MNL_ATTR_HDRLEN)
+			return false;
+		parse_trans(v, ev);
+		break;
+	case SYNFIN_E_HISTORY:
+		if (v->p[v->len - 1])
+			return false;		/* not NUL-terminated */
+		get_history(v, ev->history);
+		break;
+	case SYNFIN_E_CLIENT_SEGS:
+		ev->segs[SYNFIN_CLIENT] = get32(v);
+		ev->have_counts = true;
+		break;
+	case SYNFIN_E_FIRST_NS:
+		if (fl)
+			fl->first_ns = get64(v);
+		break;
+	case SYNFIN_E_LAST_NS:
+		if (fl)
+			fl->last_ns = get64(v);
+		break;
+	}
+	return true;
+}
+
 /* Decode the attributes shared by events and flows. */
 static int parse_attrs(const struct nlattr *nest, struct sf_event *ev,
 		       struct sf_flow *fl)
 {
+	uint8_t *base = (uint8_t *)ev;
 	const uint8_t *pos, *end;
 	struct attr_view v;
 
 	attr_range(nest, &pos, &end);
 	while (attr_next(&pos, end, &v)) {
-		if (v.type > SYNFIN_E_MAX || !ev_types[v.type])
+		const struct ev_field *f;
+
+		if (v.type > SYNFIN_E_MAX)
 			continue;	/* newer kernel: ignore what we don't know */
-		if (!attr_valid(&v, ev_types[v.type]))
+		f = &ev_fields[v.type];
+		if (v.len < f->min)
 			return -EINVAL;
-		switch (v.type) {
-		case SYNFIN_E_TYPE: ev->type = v.p[0]; break;
-		case SYNFIN_E_TS_NS: ev->ts_ns = get64(&v); break;
-		case SYNFIN_E_CPU: ev->cpu = get32(&v); break;
-		case SYNFIN_E_NETNS: ev->netns = get32(&v); break;
-		case SYNFIN_E_CONN: ev->conn = get64(&v); break;
-		case SYNFIN_E_INDEX: ev->index = get32(&v); break;
-		case SYNFIN_E_FAMILY: ev->family = v.p[0]; break;
-		case SYNFIN_E_SADDR: get_addr(&v, ev->saddr); break;
-		case SYNFIN_E_DADDR: get_addr(&v, ev->daddr); break;
-		case SYNFIN_E_SPORT: ev->sport = get16(&v); break;
-		case SYNFIN_E_DPORT: ev->dport = get16(&v); break;
-		case SYNFIN_E_FROM: ev->from = v.p[0]; break;
-		case SYNFIN_E_FLAGS: ev->flags = v.p[0]; break;
-		case SYNFIN_E_SEQ: ev->seq = get32(&v); break;
-		case SYNFIN_E_ACK: ev->ack = get32(&v); break;
-		case SYNFIN_E_WIN: ev->win = get16(&v); break;
-		case SYNFIN_E_LEN: ev->len = get32(&v); break;
-		case SYNFIN_E_CLIENT_STATE:
-			ev->state[SYNFIN_CLIENT] = v.p[0];
+		switch (f->kind) {
+		case F_SKIP:
 			break;
-		case SYNFIN_E_SERVER_STATE:
-			ev->state[SYNFIN_SERVER] = v.p[0];
+		case F_U8:
+			base[f->off] = v.p[0];
 			break;
-		case SYNFIN_E_TRANS: parse_trans(&v, ev); break;
-		case SYNFIN_E_ISN_KNOWN: ev->isn_known = v.p[0]; break;
-		case SYNFIN_E_CLIENT_ISN:
-			ev->isn[SYNFIN_CLIENT] = get32(&v);
+		case F_U16:
+			memcpy(base + f->off, v.p, 2);
 			break;
-		case SYNFIN_E_SERVER_ISN:
-			ev->isn[SYNFIN_SERVER] = get32(&v);
+		case F_U32:
+			memcpy(base + f->off, v.p, 4);
 			break;
-		case SYNFIN_E_REASON: ev->reason = v.p[0]; break;
-		case SYNFIN_E_LOST: ev->lost = get64(&v); break;
-		case SYNFIN_E_ANOMALIES: ev->anomalies = get32(&v); break;
-		case SYNFIN_E_HISTORY: get_history(&v, ev->history); break;
-		case SYNFIN_E_CONN_STATE: ev->conn_state = v.p[0]; break;
-		case SYNFIN_E_CLIENT_SEGS:
-			ev->segs[SYNFIN_CLIENT] = get32(&v);
-			ev->have_counts = true;
+		case F_U64:
+			memcpy(base + f->off, v.p, 8);
 			break;
-		case SYNFIN_E_SERVER_SEGS:
-			ev->segs[SYNFIN_SERVER] = get32(&v);
-			break;
-		case SYNFIN_E_CLIENT_BYTES:
-			ev->bytes[SYNFIN_CLIENT] = get64(&v);
-			break;
-		case SYNFIN_E_SERVER_BYTES:
-			ev->bytes[SYNFIN_SERVER] = get64(&v);
-			break;
-		case SYNFIN_E_FIRST_NS:
-			if (fl)
-				fl->first_ns = get64(&v);
-			break;
-		case SYNFIN_E_LAST_NS:
-			if (fl)
-				fl->last_ns = get64(&v);
-			break;
+		default:
+			if (!parse_special(&v, ev, fl))
+				return -EINVAL;
 		}
 	}
 	return 0;
