@@ -337,8 +337,9 @@ static void summary_json(FILE *out, const struct conn *c,
 			 const char *how)
 {
 	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN];
-	struct jline j = { .len = 0 };
+	struct jline j;
 
+	j_init(&j);
 	sf_addr_str(c->family, c->caddr, ca, sizeof(ca));
 	sf_addr_str(c->family, c->saddr, sa, sizeof(sa));
 	j_num(&j, "{\"type\":\"summary\",\"conn\":", c->id);

@@ -454,12 +454,13 @@ static void j_addr(struct jline *j, uint8_t family, const uint8_t *addr)
 void sf_event_json(FILE *out, const struct sf_event *ev)
 {
 	bool seg = ev->type == SYNFIN_EV_SEGMENT;
-	struct jline j = { .len = 0 };
+	struct jline j;
 	uint32_t rel;
 	unsigned int i;
 
 	if (!jn.ready)
 		jn_init();
+	j_init(&j);
 	switch (ev->type) {
 	case SYNFIN_EV_SEGMENT:
 		j_lit(&j, "{\"type\":\"segment\",");
