@@ -24,6 +24,7 @@
 
 #include "flow.h"
 #include "main.h"
+#include "netlink.h"
 
 struct synfin_flow {
 	struct hlist_node node;
@@ -142,11 +143,17 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 		      const struct synfin_pkt *pkt, enum synfin_side from,
 		      const struct synfin_fsm_result *res, u8 reason)
 {
-	struct synfin_rec *rec = synfin_ring_reserve(flow->net);
-
 	/* The index counts dropped events too: a gap shows the loss. */
 	u32 index = flow->next_index++;
+	struct synfin_rec *rec;
 
+	if (!synfin_nl_listening(flow->net)) {
+		/* No reader anywhere: counted, not queued for the drain. */
+		synfin_stat_inc(events_written);
+		synfin_stat_inc(events_unheard);
+		return;
+	}
+	rec = synfin_ring_reserve(flow->net);
 	if (!rec)
 		return;
 

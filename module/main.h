@@ -24,6 +24,7 @@ struct synfin_cpu_stats {
 	u64 malformed;
 	u64 events_written;
 	u64 events_dropped;
+	u64 events_unheard;	/* not queued: no listener anywhere */
 	u64 flows_created;
 	u64 flows_evicted;
 	u64 flows_timed_out;

@@ -93,7 +93,7 @@ static void stats_read(int cpu, struct synfin_stats_sum *s)
 	s->c.flows_timed_out = READ_ONCE(c->flows_timed_out);
 	s->c.flows_untracked = READ_ONCE(c->flows_untracked);
 	s->sent = READ_ONCE(ring->sent);
-	s->unheard = READ_ONCE(ring->unheard);
+	s->unheard = READ_ONCE(ring->unheard) + READ_ONCE(c->events_unheard);
 	s->send_failed = READ_ONCE(ring->send_failed);
 }
 
@@ -514,9 +514,19 @@ static int batch_open(struct synfin_batch *b, struct net *net)
 	return 0;
 }
 
+/*
+ * netlink keeps one bitmap of groups with listeners per protocol, for all
+ * namespaces: true if a listener exists in any of them. The multicast
+ * into @net tells for sure (-ESRCH: nobody there).
+ */
 static bool has_listeners(struct net *net)
 {
 	return genl_has_listeners(&synfin_family, net, SYNFIN_MCGRP_EVENTS_ID);
+}
+
+bool synfin_nl_listening(struct net *net)
+{
+	return has_listeners(net);
 }
 
 /*

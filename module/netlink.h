@@ -7,6 +7,13 @@
 int synfin_netlink_init(void);
 void synfin_netlink_exit(void);
 
+/*
+ * May anyone hear an event of @net? False when no socket, in any netns,
+ * has joined the events group: the event can be counted as unheard at
+ * once rather than queued. Any context, while @net's synfin state lives.
+ */
+bool synfin_nl_listening(struct net *net);
+
 /* Ask the drain worker to run soon; callable from any context. */
 void synfin_drain_kick(void);
 /* A ring is filling up: drain now, not after drain_delay_ms. */
