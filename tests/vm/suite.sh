@@ -393,6 +393,24 @@ assert t['events_dropped'] == 0 and t['nl_send_failed'] == 0 and t['malformed'] 
 assert t['segments'] > 0 and t['flows_created'] > 0, t
 "
 
+# ---- no reader anywhere: every event counted as unheard, none sent ----
+server "" 127.0.0.1 9460
+settle
+"$SYNFIN" stats --json > "$OUT/noreader-before.json"
+client "" 127.0.0.1 9460 client-close || ko "no reader: traffic"
+settle
+"$SYNFIN" stats --json > "$OUT/noreader-after.json"
+stop_all
+check "no reader: the connection's events are counted as unheard, none sent or lost" $PY -c "
+import json
+b = json.load(open('$OUT/noreader-before.json'))['total']
+a = json.load(open('$OUT/noreader-after.json'))['total']
+d = {k: a[k] - b[k] for k in a}
+print(d)
+assert d['events_written'] >= 6 and d['events_unheard'] == d['events_written'], d
+assert d['events_sent'] == 0 and d['events_dropped'] == 0 and d['nl_send_failed'] == 0, d
+"
+
 # ---- full rings and a full table: exact loss accounting ----
 # Tiny per-CPU rings drained only every second (no early drain at a
 # watermark: a worker that is late on purpose), and a table of 8 flows:
