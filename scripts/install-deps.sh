@@ -32,5 +32,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Another apt (unattended-upgrades on a new machine, a parallel make)
+# may hold dpkg's lock: wait for it rather than fail.
+lock=(-o DPkg::Lock::Timeout=900)
+apt-get "${lock[@]}" update -q
+apt-get "${lock[@]}" install -y -q --no-install-recommends "${missing[@]}"
