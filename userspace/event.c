@@ -303,24 +303,53 @@ int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl)
 	return 0;
 }
 
+/*
+ * The text of each octet value and its length, made once: an IPv4
+ * address is then four 4-byte copies, not a division per digit.
+ */
+static struct {
+	bool ready;
+	struct {
+		char s[4];
+		uint8_t len;
+	} o[256];
+} octets;
+
+static void octets_init(void)
+{
+	unsigned int b;
+
+	for (b = 0; b < 256; b++) {
+		char *s = octets.o[b].s;
+		uint8_t n = 0;
+
+		if (b >= 100)
+			s[n++] = (char)('0' + b / 100);
+		if (b >= 10)
+			s[n++] = (char)('0' + b / 10 % 10);
+		s[n++] = (char)('0' + b % 10);
+		octets.o[b].len = n;
+	}
+	octets.ready = true;
+}
+
 size_t sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
 {
 	/*
 	 * IPv4 by hand: glibc's inet_ntop() formats it with sprintf(), a
-	 * third of the reader's time at a high event rate.
+	 * third of the reader's time at a high event rate. Each octet's
+	 * copy writes 4 bytes: the next dot, or the NUL, lands on the
+	 * fourth; the last ends at byte 15 of the 16 INET_ADDRSTRLEN has.
 	 */
 	if (family == AF_INET && len >= INET_ADDRSTRLEN) {
 		size_t n = 0;
 		int i;
 
+		if (!octets.ready)
+			octets_init();
 		for (i = 0; i < 4; i++) {
-			unsigned int b = addr[i];
-
-			if (b >= 100)
-				buf[n++] = (char)('0' + b / 100);
-			if (b >= 10)
-				buf[n++] = (char)('0' + b / 10 % 10);
-			buf[n++] = (char)('0' + b % 10);
+			memcpy(buf + n, octets.o[addr[i]].s, 4);
+			n += octets.o[addr[i]].len;
 			buf[n++] = '.';
 		}
 		buf[--n] = '\0';
@@ -443,12 +472,10 @@ static void j_bits(struct jline *j, uint32_t bits, const struct jname *names)
 	j_lit(j, "]");
 }
 
-/* An address, as the text output writes it. */
+/* An address, as the text output writes it, in place (jline.h: room). */
 static void j_addr(struct jline *j, uint8_t family, const uint8_t *addr)
 {
-	char buf[INET6_ADDRSTRLEN];
-
-	j_mem(j, buf, sf_addr_str(family, addr, buf, sizeof(buf)));
+	j->len += sf_addr_str(family, addr, j->buf + j->len, INET6_ADDRSTRLEN);
 }
 
 void sf_event_json(FILE *out, const struct sf_event *ev)

@@ -18,6 +18,7 @@
 
 #include "synfin.h"
 #include "fsm.h"
+#include "jline.h"
 
 static char *out_buf;
 static size_t out_len;
@@ -144,10 +145,57 @@ static void test_ended_memory(void **state)
 	assert_int_equal(count("\"type\":\"summary\""), n + 1);
 }
 
+/*
+ * The longest summary line there can be (IPv6 addresses, the longest
+ * history, the longest ending, every count at its maximum) is written
+ * whole, well within a line's buffer (jline.h).
+ */
+static void test_longest_summary(void **state)
+{
+	struct sf_event ev = {
+		.type = SYNFIN_EV_SEGMENT, .ts_ns = 1, .conn = UINT64_MAX,
+		.netns = UINT32_MAX, .index = 0, .family = AF_INET6,
+		.sport = 65535, .dport = 65535, .from = SYNFIN_CLIENT,
+		.flags = SYNFIN_TCP_SYN,
+		.state = { SYNFIN_ST_SYN_SENT, SYNFIN_ST_LISTEN },
+	};
+	const char *line;
+	size_t len;
+
+	(void)state;
+	memset(ev.saddr, 0xfe, sizeof(ev.saddr));
+	memset(ev.daddr, 0xfd, sizeof(ev.daddr));
+	sf_conn_event(out, &ev);
+	ev.ts_ns = UINT64_MAX;
+	ev.index = 1;
+	ev.flags = SYNFIN_TCP_RST;
+	ev.state[SYNFIN_CLIENT] = SYNFIN_ST_CLOSED;
+	ev.state[SYNFIN_SERVER] = SYNFIN_ST_CLOSED;
+	ev.conn_state = SYNFIN_CS_RSTOS0;
+	memset(ev.history, 'r', sizeof(ev.history) - 1);
+	ev.have_counts = true;
+	ev.segs[0] = ev.segs[1] = UINT32_MAX;
+	ev.bytes[0] = ev.bytes[1] = UINT64_MAX;
+	sf_conn_event(out, &ev);
+	assert_int_equal(count("\"type\":\"summary\""), 1);
+	fflush(out);
+	line = strstr(out_buf, "{\"type\":\"summary\"");
+	assert_non_null(line);
+	len = strlen(line);
+	assert_true(len < JLINE_MAX / 2);
+	assert_string_equal(line + len - 2, "}\n");
+	assert_non_null(strstr(line, "\"how\":\"reset by client during handshake\""));
+	assert_non_null(strstr(line, "\"client\":\"fefe:fefe:fefe:fefe:fefe:fefe:fefe:fefe\""));
+	assert_non_null(strstr(line, "\"server_bytes\":18446744073709551615,"));
+	assert_non_null(strstr(line, "\"history\":\"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_one_summary_each, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_longest_summary, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ended_memory, setup,
 						teardown),
