@@ -143,9 +143,10 @@ static inline void j_u64(struct jline *j, uint64_t v)
 		j_lit(j, ",");				\
 	} while (0)
 
+/* The reader is one thread: stdio's stream lock is not needed. */
 static inline void j_write(const struct jline *j, FILE *out)
 {
-	fwrite(j->buf, 1, j->len, out);
+	fwrite_unlocked(j->buf, 1, j->len, out);
 }
 
 #endif /* SYNFIN_JLINE_H */
