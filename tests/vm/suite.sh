@@ -488,8 +488,10 @@ check "rmmod again" rmmod synfin
 # the module is what is under test here)
 server "" 127.0.0.1 9460
 # Traffic until killed below: 50 cycles take minutes, or an hour on a
-# debug kernel.
-$PY "$here/traffic.py" loop 127.0.0.1 9460 86400 > /dev/null 2>&1 &
+# debug kernel. A connection every 20 ms or so: back to back, the
+# traffic took most of the emulated CPUs, and each cycle's insmod, reader
+# start-up and rmmod took seconds.
+$PY "$here/traffic.py" loop 127.0.0.1 9460 86400 20 > /dev/null 2>&1 &
 lpid=$!
 cycles() {
 	local i rpid rrc

@@ -4,7 +4,9 @@
   traffic.py server HOST PORT        serve until killed
   traffic.py client HOST PORT MODE   one connection; MODE: client-close,
                                      four-way, server-close, refused
-  traffic.py loop HOST PORT SECONDS  client-close connections for SECONDS
+  traffic.py loop HOST PORT SECONDS [PAUSE_MS]
+                                     client-close connections for SECONDS,
+                                     PAUSE_MS apart (default: back to back)
   traffic.py burst HOST PORT N       N connections to a closed port
 
 The client tells the server who closes first: "C" (client), "W" (client,
@@ -80,7 +82,7 @@ def client(host, port, mode):
     return 0
 
 
-def loop(host, port, seconds):
+def loop(host, port, seconds, pause_ms=0):
     end = time.monotonic() + seconds
     n = 0
     while time.monotonic() < end:
@@ -89,6 +91,8 @@ def loop(host, port, seconds):
             n += 1
         except OSError:
             time.sleep(0.01)
+        if pause_ms:
+            time.sleep(pause_ms / 1000)
     print(f"{n} connections", flush=True)
     return 0
 
@@ -109,7 +113,8 @@ def main():
     elif cmd == "burst":
         return burst(host, port, int(sys.argv[4]))
     elif cmd == "loop":
-        return loop(host, port, float(sys.argv[4]))
+        pause = float(sys.argv[5]) if len(sys.argv) > 5 else 0
+        return loop(host, port, float(sys.argv[4]), pause)
     return 2
 
 
