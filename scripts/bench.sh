@@ -15,7 +15,9 @@
 # default 2), at the mercy of the host's load.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-kver=${KVER:-$("$top/scripts/kernels.sh" | awk '{ print $NF }')}
+# Newest, not counting PREEMPT_RT builds (6.12-rt sorts after 6.12).
+kver=${KVER:-$("$top/scripts/kernels.sh" |
+	awk '{ for (i = NF; i > 0; i--) if ($i !~ /-rt-amd64$/) { print $i; exit } }')}
 [ -n "$kver" ] || { echo "bench: no kernel with headers installed" >&2; exit 1; }
 out=$top/build/bench/$kver
 rm -rf "$out" && mkdir -p "$out"

@@ -8,6 +8,9 @@ pkgs=(
 	build-essential pkg-config kmod cpio xz-utils gzip bc flex bison libelf-dev
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
+	# PREEMPT_RT builds of both (the VM suite's core and load sections).
+	linux-image-rt-amd64 linux-headers-rt-amd64
+	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
 	qemu-system-x86 busybox-static
 	libmnl-dev libcmocka-dev libpcap-dev
 	dkms python3-yaml python3-jsonschema man-db groff-base
