@@ -3,7 +3,11 @@
 #   make                      module (./synfin.ko) and reader (userspace/synfin)
 #   make KDIR=/usr/src/linux-headers-<release>   build for another kernel
 #   make demo                 boot a VM, trace real connections, print the timeline
-#   make check                every test: units, then both kernels in QEMU
+#   make check                every test: units, then 6.1 and 6.12 (and their
+#                             PREEMPT_RT builds) in QEMU
+#   make check VM_TESTS="core load"   (or make vmtest VM_TESTS=...): only
+#                             those sections of the VM suite, on every kernel
+#                             ("all": every section, PREEMPT_RT kernels too)
 #   make check-debug          the VM suite on a KASAN/lockdep/kmemleak kernel
 #                             built from Debian's linux-source (cached)
 #   make bench                overhead against conntrack and tcpdump, in QEMU:
@@ -20,6 +24,9 @@ MANDIR ?= $(PREFIX)/share/man
 VERSION := $(shell sed -n 's/^SYNFIN_VERSION := //p' Kbuild)
 # What a DKMS source tree holds.
 DKMS_FILES := Kbuild dkms.conf module/*.c module/*.h module/uapi/linux/synfin.h
+# VM_TESTS: the VM suite's sections (default: all of them, but only
+# SYNFIN_VM_RT_SECTIONS, "core load", on PREEMPT_RT kernels).
+VM_ENV = $(if $(VM_TESTS),SYNFIN_VM_SECTIONS='$(VM_TESTS)')
 
 .PHONY: all module reader clean deps demo check unit fuzz vmtest style sparse \
 	readtest ynlspec bench check-debug install install-reader install-module dkms-install packagetest
@@ -88,7 +95,7 @@ demo: deps reader
 
 # The whole VM suite on a debug kernel (built once, cached outside the tree).
 check-debug: deps reader
-	scripts/vm-tests.sh $$(scripts/debug-kernel.sh >/dev/null && \
+	$(VM_ENV) scripts/vm-tests.sh $$(scripts/debug-kernel.sh >/dev/null && \
 		make -s -C $$(scripts/debug-kernel.sh) kernelrelease)
 
 bench:
@@ -96,7 +103,7 @@ bench:
 	scripts/bench.sh
 
 vmtest: deps reader
-	scripts/vm-tests.sh $(KVERS)
+	$(VM_ENV) scripts/vm-tests.sh $(KVERS)
 
 check: deps
 	$(MAKE) unit
@@ -106,7 +113,7 @@ check: deps
 	$(MAKE) style
 	$(MAKE) reader
 	scripts/package-test.sh
-	scripts/vm-tests.sh $(KVERS)
+	$(VM_ENV) scripts/vm-tests.sh $(KVERS)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -11,6 +11,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 timeout_s=${SYNFIN_VM_TIMEOUT:-1800}
 kernel=${SYNFIN_VM_KERNEL:-/boot/vmlinuz-$kver}
 smp=${SYNFIN_VM_SMP:-2}
+# SYNFIN_VM_SECTIONS: the suite's sections to run (separated by spaces or
+# commas; empty: all), given to the guest as synfin.sections=a,b.
+sections=$(tr -s ' ,\t\n' ',' <<< "${SYNFIN_VM_SECTIONS:-}" | sed 's/^,//; s/,$//')
 
 mkdir -p "$top/build" "$outdir"
 initrd="$top/build/initramfs-$kver.cpio.gz"
@@ -43,7 +46,7 @@ boot() {
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel \
 		-smp "$smp" -m 1536 -nographic -no-reboot -nodefaults \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.top=$top synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script" \
+		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.top=$top synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script${sections:+ synfin.sections=$sections}" \
 		-serial "file:$outdir/console.log" \
 		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
 		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \

@@ -9,6 +9,24 @@ if [ $# = 0 ]; then
 	case " $* " in *" 6.1."*) ;; *) echo "vm-tests: no 6.1 kernel with headers" >&2; exit 1 ;; esac
 	case " $* " in *" 6.12."*) ;; *) echo "vm-tests: no 6.12 kernel with headers" >&2; exit 1 ;; esac
 fi
+# The sections of tests/vm/suite.sh to run (make's VM_TESTS): names
+# separated by spaces or commas; empty or "all": every section. Unless
+# named, a PREEMPT_RT kernel (release *-rt-amd64) runs only
+# SYNFIN_VM_RT_SECTIONS (default "core load"; empty or "all": every one).
+rt_sections=${SYNFIN_VM_RT_SECTIONS-core load}
+# They go onto the guest's kernel command line.
+for s in "${SYNFIN_VM_SECTIONS:-}" "$rt_sections"; do
+	[[ $s =~ ^[A-Za-z0-9_,\ -]*$ ]] || { echo "vm-tests: bad section names '$s'" >&2; exit 2; }
+done
+sections_for() { # kver: its sections, comma-separated (empty: all)
+	local s=${SYNFIN_VM_SECTIONS:-}
+	if [ -z "${s//[ ,]/}" ]; then
+		case $1 in *-rt-amd64) s=$rt_sections ;; esac
+	fi
+	s=$(tr -s ' ,' '\n' <<< "$s" | grep . | paste -sd,)
+	case ,$s, in *,all,*) s= ;; esac
+	echo "$s"
+}
 # The guest runs the kernel's YNL client against the synfin family.
 "$top/scripts/kernel-tools.sh" > /dev/null || exit 1
 rc=0
@@ -28,8 +46,9 @@ for kver in "$@"; do
 	"$top/scripts/build-module.sh" "$kver" || { rc=1; continue; }
 	out=$top/build/vm/$kver
 	rm -rf "$out"
-	echo "== $kver: VM suite"
-	SYNFIN_VM_TIMEOUT=$vm_timeout \
+	sections=$(sections_for "$kver")
+	echo "== $kver: VM suite, ${sections:+sections ${sections//,/ }}${sections:-every section}"
+	SYNFIN_VM_SECTIONS=$sections SYNFIN_VM_TIMEOUT=$vm_timeout \
 		"$top/scripts/vm-run.sh" "$kver" "$top/tests/vm/suite.sh" "$out"
 	krc=$?
 	sed 's/^/  /' "$out/test.log" 2>/dev/null

@@ -8,11 +8,16 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 ip link set lo up
-test=
+test='' sections=''
 for arg in $(cat /proc/cmdline); do
-	case "$arg" in synfin.test=*) test=${arg#synfin.test=} ;; esac
+	case "$arg" in
+	synfin.test=*) test=${arg#synfin.test=} ;;
+	synfin.sections=*) sections=${arg#synfin.sections=} ;;
+	esac
 done
-echo "synfin-vm: kernel $(uname -r), running $test"
+# The suite's sections to run, separated by spaces (empty: all of them).
+export SYNFIN_VM_SECTIONS=${sections//,/ }
+echo "synfin-vm: kernel $(uname -r), running $test${sections:+, sections $SYNFIN_VM_SECTIONS}"
 cd "$(dirname "$test")" || exit 1
 bash "$test" > /mnt/test.log 2>&1
 rc=$?
