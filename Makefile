@@ -10,6 +10,8 @@
 #                             ("all": every section, PREEMPT_RT kernels too)
 #   make check-debug          the VM suite on a KASAN/lockdep/kmemleak kernel
 #                             built from Debian's linux-source (cached)
+#   make check-kcsan          the VM suite on the same kernel with KCSAN
+#                             instead of KASAN (data races; cached too)
 #   make bench                overhead against conntrack and tcpdump, in QEMU:
 #                             BENCHMARKS.md (not part of make check)
 #   make install [KVER=<release>] [DESTDIR=...] [PREFIX=/usr]
@@ -29,7 +31,7 @@ DKMS_FILES := Kbuild dkms.conf module/*.c module/*.h module/uapi/linux/synfin.h
 VM_ENV = $(if $(VM_TESTS),SYNFIN_VM_SECTIONS='$(VM_TESTS)')
 
 .PHONY: all module reader clean deps demo check unit fuzz vmtest style sparse \
-	readtest ynlspec bench check-debug install install-reader install-module dkms-install packagetest
+	readtest ynlspec bench check-debug check-kcsan install install-reader install-module dkms-install packagetest
 
 all: module reader
 
@@ -97,6 +99,12 @@ demo: deps reader
 check-debug: deps reader
 	$(VM_ENV) scripts/vm-tests.sh $$(scripts/debug-kernel.sh >/dev/null && \
 		make -s -C $$(scripts/debug-kernel.sh) kernelrelease)
+
+# The same on the KCSAN flavour of that kernel: its reports of data races
+# fail the run when they name synfin (scripts/vm-run.sh).
+check-kcsan: deps reader
+	$(VM_ENV) scripts/vm-tests.sh $$(scripts/debug-kernel.sh kcsan >/dev/null && \
+		make -s -C $$(scripts/debug-kernel.sh kcsan) kernelrelease)
 
 bench:
 	scripts/install-deps.sh bench

@@ -14,6 +14,16 @@ smp=${SYNFIN_VM_SMP:-2}
 # SYNFIN_VM_SECTIONS: the suite's sections to run (separated by spaces or
 # commas; empty: all), given to the guest as synfin.sections=a,b.
 sections=$(tr -s ' ,\t\n' ',' <<< "${SYNFIN_VM_SECTIONS:-}" | sed 's/^,//; s/,$//')
+# SYNFIN_VM_APPEND: more of the guest's kernel command line (vm-tests.sh
+# gives a debug kernel slab_nomerge).
+append=${SYNFIN_VM_APPEND:-}
+# A KCSAN kernel (*-synfin-kcsan, scripts/debug-kernel.sh kcsan) reports
+# data races anywhere in the kernel, and panics on each under
+# panic_on_warn: it boots with panic_on_warn=0 (the last value given
+# counts), and only its reports that name synfin fail the run (a WARN
+# still does: "WARNING:" is looked for). All of them go to $3/kcsan.log.
+kcsan=
+case $kver in *-synfin-kcsan) kcsan=1 append="$append panic_on_warn=0" ;; esac
 
 mkdir -p "$top/build" "$outdir"
 initrd="$top/build/initramfs-$kver.cpio.gz"
@@ -46,7 +56,7 @@ boot() {
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel \
 		-smp "$smp" -m 1536 -nographic -no-reboot -nodefaults \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.top=$top synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script${sections:+ synfin.sections=$sections}" \
+		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic loglevel=6 synfin.top=$top synfin.script=$top/tests/vm/guest-init.sh synfin.test=$script${sections:+ synfin.sections=$sections}${append:+ $append}" \
 		-serial "file:$outdir/console.log" \
 		-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
 		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
@@ -57,16 +67,44 @@ boot() {
 		-device virtio-rng-pci > "$outdir/qemu.log" 2>&1
 	qrc=$?
 	set -e
+	if [ -n "$kcsan" ]; then kcsan_filter; fi
+}
+
+# The console that problems are looked for in. A KCSAN kernel's: the
+# console without the title line ("BUG: KCSAN: data-race in A / B") of
+# each report whose functions and stacks do not mention synfin (module
+# symbols print as "name+0x../0x.. [synfin]"); the rest of a report
+# matches no problem pattern, and other messages printed in its midst
+# stay where they were.
+checked=$outdir/console.log
+kcsan_filter() {
+	[ -f "$outdir/console.log" ] || return 0
+	checked=$outdir/console-checked.log
+	: > "$outdir/kcsan.log"
+	awk -v reports="$outdir/kcsan.log" '
+	function done(   mine, i) {
+		mine = body ~ /\[synfin\]|synfin_/
+		for (i = 1; i <= n; i++) {
+			if (i > 1 || mine) print buf[i]
+			print buf[i] > reports
+		}
+		print (mine ? "^ names synfin: fails the run" : "^ not synfin: ignored") "\n" > reports
+		n = 0; body = ""
+	}
+	index($0, "BUG: KCSAN:") { if (n) done(); n = 1; buf[1] = $0; body = $0; next }
+	n { buf[++n] = $0; if (index($0, "Reported by Kernel Concurrency Sanitizer")) done(); else body = body "\n" $0; next }
+	{ print }
+	END { if (n) done() }' "$outdir/console.log" > "$checked"
 }
 
 problem='Kernel panic|BUG:|Oops|WARNING:|Call Trace:|UBSAN:|KASAN:|ODEBUG:|kmemleak:.*new suspected|possible (recursive|circular) locking|INFO: task .* blocked'
 boot
 # A crash before the test even started cannot be ours (no module is
 # loaded yet): say so, keep its console, and boot once more.
-if grep -qE "$problem" "$outdir/console.log" &&
+if grep -qE "$problem" "$checked" &&
    ! grep -q "synfin-vm: kernel" "$outdir/console.log"; then
 	echo "vm-run: $kver: the kernel crashed while booting, before the test started; retrying once:" >&2
-	grep -m3 -E "$problem" "$outdir/console.log" >&2
+	grep -m3 -E "$problem" "$checked" >&2
 	mv "$outdir/console.log" "$outdir/console-boot-crash.log"
 	boot
 fi
@@ -74,9 +112,9 @@ fi
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	echo "vm-run: $kver: timed out after ${timeout_s}s" >&2
 	rc=1
-elif grep -qE "$problem" "$outdir/console.log"; then
+elif grep -qE "$problem" "$checked"; then
 	echo "vm-run: $kver: kernel reported a problem:" >&2
-	grep -nE -A20 "$problem" "$outdir/console.log" | head -60 >&2
+	grep -nE -A20 "$problem" "$checked" | head -60 >&2
 	rc=1
 elif [ -f "$outdir/rc" ]; then
 	rc=$(cat "$outdir/rc")

@@ -34,11 +34,18 @@ rm -rf "$top/build/vm"
 for kver in "$@"; do
 	echo "== $kver: building the module"
 	case $kver in
-	*-synfin-debug)	# make check-debug: the kernel scripts/debug-kernel.sh built
-		dbg=$("$top/scripts/debug-kernel.sh") || { rc=1; continue; }
+	*-synfin-debug|*-synfin-kcsan)
+		# make check-debug, check-kcsan: a kernel that
+		# scripts/debug-kernel.sh built (KASAN or KCSAN flavour),
+		# booted with slab_nomerge (the module's caches its own)
+		flavour=kasan
+		case $kver in *-synfin-kcsan) flavour=kcsan ;; esac
+		dbg=$("$top/scripts/debug-kernel.sh" $flavour) || { rc=1; continue; }
 		export SYNFIN_KDIR=$dbg SYNFIN_VM_KERNEL=$dbg/arch/x86/boot/bzImage
+		vm_append="${SYNFIN_VM_APPEND:+$SYNFIN_VM_APPEND }slab_nomerge"
 		vm_timeout=${SYNFIN_VM_TIMEOUT:-5400} ;;
 	*)	unset SYNFIN_KDIR SYNFIN_VM_KERNEL
+		vm_append=${SYNFIN_VM_APPEND:-}
 		# About 15 minutes on a fast machine; twice that has been
 		# seen on a slower one (emulation speed varies with the host).
 		vm_timeout=${SYNFIN_VM_TIMEOUT:-2700} ;;
@@ -48,7 +55,7 @@ for kver in "$@"; do
 	rm -rf "$out"
 	sections=$(sections_for "$kver")
 	echo "== $kver: VM suite, ${sections:+sections ${sections//,/ }}${sections:-every section}"
-	SYNFIN_VM_SECTIONS=$sections SYNFIN_VM_TIMEOUT=$vm_timeout \
+	SYNFIN_VM_SECTIONS=$sections SYNFIN_VM_TIMEOUT=$vm_timeout SYNFIN_VM_APPEND=$vm_append \
 		"$top/scripts/vm-run.sh" "$kver" "$top/tests/vm/suite.sh" "$out"
 	krc=$?
 	sed 's/^/  /' "$out/test.log" 2>/dev/null
