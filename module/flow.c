@@ -4,9 +4,12 @@
  * 5-tuple, both directions mapping to one flow. Lookups are lockless;
  * insertion and removal take a striped bucket lock; the state machine of
  * each flow runs under the flow's own lock. The table holds at most
- * max_flows flows: when it is full, a flow that is not carrying an open
- * connection is evicted from the new flow's bucket or the few after it,
- * or the new flow is not tracked; both are counted. A periodic worker ends idle flows.
+ * max_flows flows: when it is full, a flow that may go (seen one way
+ * only, ended, or its handshake unfinished) is evicted from the new
+ * flow's bucket or the few after it, or the new flow is not tracked;
+ * both are counted. A flow seen one way only may be a stranger's
+ * forgery: it goes first, and after unconfirmed_timeout_ms at most. A
+ * periodic worker ends idle flows.
  */
 #include <linux/atomic.h>
 #include <linux/jhash.h>
@@ -26,20 +29,112 @@
 #include "main.h"
 #include "netlink.h"
 
+/* ---- parameters ---- */
+
+static unsigned int max_flows = 65536;
+static unsigned int time_wait_ms = SYNFIN_DEFAULT_TIME_WAIT_MS;
+static unsigned int syn_timeout_ms = SYNFIN_DEFAULT_SYN_MS;
+static unsigned int established_timeout_ms = SYNFIN_DEFAULT_ESTABLISHED_MS;
+static unsigned int close_timeout_ms = SYNFIN_DEFAULT_CLOSE_MS;
+static unsigned int closed_linger_ms = SYNFIN_DEFAULT_LINGER_MS;
+static unsigned int unconfirmed_timeout_ms = SYNFIN_DEFAULT_UNCONFIRMED_MS;
+static unsigned int gc_interval_ms = 1000;
+
+#define DAY_MS		86400000U
+/* Flows per bucket, on average, that a table may be raised to hold. */
+#define SYNFIN_FLOWS_PER_BUCKET_MAX	16
+/* At load: what the hash is sized from (about 1 KiB of memory a flow). */
+#define SYNFIN_MAX_FLOWS_LOAD		BIT(22)
+
+static void gc_interval_changed(void);
+
+static struct synfin_uint_param time_wait_p = {
+	&time_wait_ms, 0, DAY_MS, NULL
+};
+
+module_param_cb(time_wait_ms, &synfin_uint_param_ops, &time_wait_p, 0644);
+__MODULE_PARM_TYPE(time_wait_ms, "uint");
+MODULE_PARM_DESC(time_wait_ms,
+		 "How long TIME_WAIT lasts before the connection ends, 0 to 86400000 ms (default 60000)");
+
+static struct synfin_uint_param syn_timeout_p = {
+	&syn_timeout_ms, 1, DAY_MS, NULL
+};
+
+module_param_cb(syn_timeout_ms, &synfin_uint_param_ops, &syn_timeout_p, 0644);
+__MODULE_PARM_TYPE(syn_timeout_ms, "uint");
+MODULE_PARM_DESC(syn_timeout_ms,
+		 "Idle timeout of an unfinished handshake, 1 to 86400000 ms (default 120000)");
+
+static struct synfin_uint_param established_p = {
+	&established_timeout_ms, 1, 30 * DAY_MS, NULL
+};
+
+module_param_cb(established_timeout_ms, &synfin_uint_param_ops, &established_p, 0644);
+__MODULE_PARM_TYPE(established_timeout_ms, "uint");
+MODULE_PARM_DESC(established_timeout_ms,
+		 "Idle timeout of an established connection, 1 to 2592000000 ms (default 432000000, 5 days)");
+
+static struct synfin_uint_param close_timeout_p = {
+	&close_timeout_ms, 1, DAY_MS, NULL
+};
+
+module_param_cb(close_timeout_ms, &synfin_uint_param_ops, &close_timeout_p, 0644);
+__MODULE_PARM_TYPE(close_timeout_ms, "uint");
+MODULE_PARM_DESC(close_timeout_ms,
+		 "Idle timeout of a connection that is closing, 1 to 86400000 ms (default 120000)");
+
+static struct synfin_uint_param linger_p = {
+	&closed_linger_ms, 0, DAY_MS, NULL
+};
+
+module_param_cb(closed_linger_ms, &synfin_uint_param_ops, &linger_p, 0644);
+__MODULE_PARM_TYPE(closed_linger_ms, "uint");
+MODULE_PARM_DESC(closed_linger_ms,
+		 "How long an ended connection's flow absorbs late segments, 0 to 86400000 ms (default 10000)");
+
+static struct synfin_uint_param unconfirmed_p = {
+	&unconfirmed_timeout_ms, 1, DAY_MS, NULL
+};
+
+module_param_cb(unconfirmed_timeout_ms, &synfin_uint_param_ops, &unconfirmed_p, 0644);
+__MODULE_PARM_TYPE(unconfirmed_timeout_ms, "uint");
+MODULE_PARM_DESC(unconfirmed_timeout_ms,
+		 "Longest idle time of a flow seen in one direction only, 1 to 86400000 ms (default 60000)");
+
+static struct synfin_uint_param gc_interval_p = {
+	&gc_interval_ms, 10, 60000, gc_interval_changed
+};
+
+module_param_cb(gc_interval_ms, &synfin_uint_param_ops, &gc_interval_p, 0644);
+__MODULE_PARM_TYPE(gc_interval_ms, "uint");
+MODULE_PARM_DESC(gc_interval_ms,
+		 "How often idle flows are looked for, 10 to 60000 ms (default 1000)");
+
+/* ---- the table ---- */
+
+/*
+ * The tuple is fixed when the flow is made and never rewritten, so that
+ * lockless lookups compare stable addresses: endpoint a sent the first
+ * segment seen. Which of them is the client can change when a new
+ * connection reuses the tuple, and is kept under the flow's lock.
+ */
 struct synfin_flow {
 	struct hlist_node node;
 	struct rcu_head rcu;
-	spinlock_t lock;		/* protects everything below */
 	struct net *net;		/* flows are flushed before their netns dies */
+	struct synfin_net *sn;
+	union synfin_addr a_addr;
+	union synfin_addr b_addr;
+	u16 a_port;
+	u16 b_port;
+	u8 family;
+	spinlock_t lock;		/* protects everything below */
+	bool client_is_b;
+	bool dead;			/* unhashed, waiting for RCU */
 	u64 conn;
 	u64 first_ns;
 	unsigned long last_seen;	/* jiffies */
-	union synfin_addr caddr;
-	union synfin_addr saddr;
-	u16 cport;
-	u16 sport;
-	u8 family;
-	bool dead;			/* unhashed, waiting for RCU */
 	u32 next_index;
 	struct synfin_fsm fsm;
 };
@@ -55,7 +150,8 @@ static unsigned int bucket_mask;
 static unsigned int lock_mask;
 static u32 hash_seed __read_mostly;
 static atomic_t flow_count = ATOMIC_INIT(0);
-static atomic64_t next_conn = ATOMIC64_INIT(0);
+/* The table exists and the sweeper runs: parameter writes may reach it. */
+static bool flow_ready;
 
 static void gc_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(gc_work, gc_work_fn);
@@ -64,6 +160,45 @@ static spinlock_t *bucket_lock(unsigned int b)
 {
 	return &locks[b & lock_mask];
 }
+
+/* A new interval reaches the sweep already queued. Parameter lock held. */
+static void gc_interval_changed(void)
+{
+	if (flow_ready)
+		mod_delayed_work(system_unbound_wq, &gc_work,
+				 msecs_to_jiffies(READ_ONCE(gc_interval_ms)));
+}
+
+static int max_flows_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v, most = SYNFIN_MAX_FLOWS_LOAD;
+	int err = kstrtouint(val, 0, &v);
+
+	if (err)
+		return err;
+	/* Once the hash is sized, a few more flows a bucket at most. */
+	if (flow_ready)
+		most = min_t(u64, most, (u64)(bucket_mask + 1) *
+					SYNFIN_FLOWS_PER_BUCKET_MAX);
+	if (v < 1 || v > most) {
+		pr_err("max_flows must be from 1 to %u%s, not %u\n", most,
+		       flow_ready ? " (the hash was sized at load: reload for more)" : "",
+		       v);
+		return -EINVAL;
+	}
+	WRITE_ONCE(max_flows, v);
+	return 0;
+}
+
+static const struct kernel_param_ops max_flows_ops = {
+	.set = max_flows_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_flows, &max_flows_ops, &max_flows, 0644);
+__MODULE_PARM_TYPE(max_flows, "uint");
+MODULE_PARM_DESC(max_flows,
+		 "Most flows tracked at once, 1 to 4194304 at load and up to 16 a hash bucket after; more are evicted or untracked (default 65536)");
 
 /* The same hash for both directions: the endpoints are ordered first. */
 static u32 tuple_hash(const struct net *net, const struct synfin_pkt *pkt)
@@ -107,33 +242,60 @@ static __always_inline bool endpoint_eq(const union synfin_addr *a, u16 pa,
 	return pa == pb && ipv6_addr_equal(&a->v6, &b->v6);
 }
 
-/* Does @pkt belong to @flow, and if so which side sent it? */
+/*
+ * Does @pkt belong to @flow? *@from_a tells whether endpoint a sent it.
+ * Reads only what never changes after the flow is made: safe unlocked.
+ */
 static bool flow_match(const struct synfin_flow *flow, const struct net *net,
-		       const struct synfin_pkt *pkt, enum synfin_side *from)
+		       const struct synfin_pkt *pkt, bool *from_a)
 {
 	if (flow->net != net || flow->family != pkt->family)
 		return false;
-	if (endpoint_eq(&pkt->saddr, pkt->sport, &flow->caddr, flow->cport) &&
-	    endpoint_eq(&pkt->daddr, pkt->dport, &flow->saddr, flow->sport)) {
-		*from = SYNFIN_CLIENT;
+	if (endpoint_eq(&pkt->saddr, pkt->sport, &flow->a_addr, flow->a_port) &&
+	    endpoint_eq(&pkt->daddr, pkt->dport, &flow->b_addr, flow->b_port)) {
+		*from_a = true;
 		return true;
 	}
-	if (endpoint_eq(&pkt->saddr, pkt->sport, &flow->saddr, flow->sport) &&
-	    endpoint_eq(&pkt->daddr, pkt->dport, &flow->caddr, flow->cport)) {
-		*from = SYNFIN_SERVER;
+	if (endpoint_eq(&pkt->saddr, pkt->sport, &flow->b_addr, flow->b_port) &&
+	    endpoint_eq(&pkt->daddr, pkt->dport, &flow->a_addr, flow->a_port)) {
+		*from_a = false;
 		return true;
 	}
 	return false;
 }
 
+/* Flow lock held: the side that sent a segment from a (or from b). */
+static enum synfin_side flow_side(const struct synfin_flow *flow, bool from_a)
+{
+	return from_a != flow->client_is_b ? SYNFIN_CLIENT : SYNFIN_SERVER;
+}
+
+/* Flow lock held: the client's and the server's endpoint. */
+static void flow_ends(const struct synfin_flow *flow,
+		      const union synfin_addr **caddr, u16 *cport,
+		      const union synfin_addr **saddr, u16 *sport)
+{
+	if (flow->client_is_b) {
+		*caddr = &flow->b_addr;
+		*cport = flow->b_port;
+		*saddr = &flow->a_addr;
+		*sport = flow->a_port;
+	} else {
+		*caddr = &flow->a_addr;
+		*cport = flow->a_port;
+		*saddr = &flow->b_addr;
+		*sport = flow->b_port;
+	}
+}
+
 static struct synfin_flow *flow_find(struct net *net,
 				     const struct synfin_pkt *pkt,
-				     unsigned int b, enum synfin_side *from)
+				     unsigned int b, bool *from_a)
 {
 	struct synfin_flow *flow;
 
 	hlist_for_each_entry_rcu(flow, &buckets[b], node)
-		if (flow_match(flow, net, pkt, from))
+		if (flow_match(flow, net, pkt, from_a))
 			return flow;
 	return NULL;
 }
@@ -145,17 +307,24 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 {
 	/* The index counts dropped events too: a gap shows the loss. */
 	u32 index = flow->next_index++;
+	struct synfin_net *sn = flow->sn;
+	const union synfin_addr *caddr, *saddr;
 	struct synfin_rec *rec;
+	u16 cport, sport;
 
 	if (!synfin_nl_listening(flow->net)) {
 		/* No reader anywhere: counted, not queued for the drain. */
-		synfin_stat_inc(events_written);
-		synfin_stat_inc(events_unheard);
+		synfin_stat_inc(sn, events_written);
+		synfin_stat_inc(sn, events_unheard);
 		return;
 	}
-	rec = synfin_ring_reserve(flow->net);
-	if (!rec)
+	rec = synfin_ring_reserve();
+	if (!rec) {
+		/* Reported to this netns's readers as lost by the drain. */
+		synfin_stat_inc(sn, events_dropped);
+		synfin_drain_kick();
 		return;
+	}
 
 	rec->ts_ns = ktime_get_ns();
 	rec->conn = flow->conn;
@@ -196,10 +365,11 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 		rec->len = pkt->seg.len;
 	} else {
 		/* No segment: describe the connection client to server. */
-		rec->saddr = flow->caddr;
-		rec->daddr = flow->saddr;
-		rec->sport = flow->cport;
-		rec->dport = flow->sport;
+		flow_ends(flow, &caddr, &cport, &saddr, &sport);
+		rec->saddr = *caddr;
+		rec->daddr = *saddr;
+		rec->sport = cport;
+		rec->dport = sport;
 		rec->from = SYNFIN_CLIENT;
 		rec->flags = 0;
 		rec->seq = 0;
@@ -207,7 +377,15 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 		rec->win = 0;
 		rec->len = 0;
 	}
-	synfin_ring_commit();
+	/*
+	 * Counted before it is published: the drain cannot send it first,
+	 * so a snapshot never shows more sent than written.
+	 */
+	synfin_stat_inc(sn, events_written);
+	if (synfin_ring_commit())
+		synfin_drain_kick_now();
+	else
+		synfin_drain_kick();
 }
 
 /* End @flow's connection without a segment, if it has not ended. */
@@ -221,27 +399,22 @@ static void flow_end(struct synfin_flow *flow, u8 reason)
 	flow_emit(flow, SYNFIN_EV_TIMEOUT, NULL, 0, &res, reason);
 }
 
-/* Start a new connection on @flow with @pkt, its first segment. */
-static void flow_start(struct synfin_flow *flow, const struct synfin_pkt *pkt)
+/*
+ * Start a new connection on @flow with @pkt, its first segment, which
+ * endpoint a sent if @from_a. Returns the side that sent it.
+ */
+static enum synfin_side flow_start(struct synfin_flow *flow,
+				   const struct synfin_pkt *pkt, bool from_a)
 {
 	enum synfin_side from = synfin_fsm_init(&flow->fsm, &pkt->seg);
 
-	flow->conn = atomic64_inc_return(&next_conn);
+	flow->conn = atomic64_inc_return(&flow->sn->next_conn);
 	flow->first_ns = ktime_get_ns();
 	flow->next_index = 0;
-	flow->family = pkt->family;
-	if (from == SYNFIN_CLIENT) {
-		flow->caddr = pkt->saddr;
-		flow->cport = pkt->sport;
-		flow->saddr = pkt->daddr;
-		flow->sport = pkt->dport;
-	} else {
-		flow->caddr = pkt->daddr;
-		flow->cport = pkt->dport;
-		flow->saddr = pkt->saddr;
-		flow->sport = pkt->sport;
-	}
-	synfin_stat_inc(flows_created);
+	/* The sender is the client, or the server (a SYN-ACK seen first). */
+	flow->client_is_b = (from == SYNFIN_CLIENT) != from_a;
+	synfin_stat_inc(flow->sn, flows_created);
+	return from;
 }
 
 /* Unhash @flow; bucket lock and flow lock held. */
@@ -250,6 +423,8 @@ static void flow_unlink(struct synfin_flow *flow)
 	flow->dead = true;
 	hlist_del_rcu(&flow->node);
 	atomic_dec(&flow_count);
+	atomic_dec(&flow->sn->flows);
+	atomic_inc(&flow->sn->flows_gen);
 }
 
 static void flow_free_rcu(struct rcu_head *head)
@@ -266,28 +441,37 @@ static void flow_free(struct synfin_flow *flow)
 	call_rcu(&flow->rcu, flow_free_rcu);
 }
 
-/* Eviction preference: 0 = never, higher = evict first. */
-static int evict_rank(const struct synfin_fsm *f)
+/*
+ * How readily @flow may go to make room for a new flow of @net, higher
+ * first, 0 never. Flows seen one way only and ended connections may go
+ * whoever needs the room; an unfinished handshake (confirmed by its
+ * SYN-ACK) only for its own namespace: another namespace's flood must
+ * not cost it a connection.
+ */
+static int evict_rank(const struct synfin_flow *flow, const struct net *net)
 {
-	if (synfin_fsm_reusable(f))
-		return 3;
-	if (f->state[SYNFIN_CLIENT] <= SYNFIN_ST_SYN_RCVD ||
-	    f->state[SYNFIN_SERVER] <= SYNFIN_ST_SYN_RCVD)
-		return 2;
-	return 0;
+	int rank = synfin_fsm_evict_rank(&flow->fsm);
+
+	if (rank == SYNFIN_EVICT_HANDSHAKE && flow->net != net)
+		return SYNFIN_EVICT_NEVER;
+	return rank;
 }
 
-/* Bucket @b's lock held: its least valuable flow, if any may go. */
-static struct synfin_flow *evict_candidate(unsigned int b)
+/*
+ * Bucket @b's lock held: evict its least valuable flow for a new flow of
+ * @net, if one may go. The rank is checked again under the victim's lock,
+ * for a segment may have confirmed it meanwhile.
+ */
+static bool evict_from(unsigned int b, const struct net *net)
 {
 	struct synfin_flow *flow, *victim = NULL;
-	int best = 0;
+	int best = SYNFIN_EVICT_NEVER;
 
 	hlist_for_each_entry(flow, &buckets[b], node) {
 		int rank;
 
 		spin_lock(&flow->lock);
-		rank = evict_rank(&flow->fsm);
+		rank = evict_rank(flow, net);
 		spin_unlock(&flow->lock);
 		if (rank > best || (rank && rank == best &&
 				    time_before(flow->last_seen,
@@ -296,31 +480,27 @@ static struct synfin_flow *evict_candidate(unsigned int b)
 			victim = flow;
 		}
 	}
-	return victim;
-}
-
-/* Bucket @b's lock held: evict its least valuable flow, if it has one. */
-static bool evict_from(unsigned int b)
-{
-	struct synfin_flow *victim = evict_candidate(b);
-
 	if (!victim)
 		return false;
 	spin_lock(&victim->lock);
+	if (evict_rank(victim, net) < best) {
+		spin_unlock(&victim->lock);
+		return false;
+	}
 	flow_end(victim, SYNFIN_END_EVICTED);
 	flow_unlink(victim);
+	synfin_stat_inc(victim->sn, flows_evicted);
 	spin_unlock(&victim->lock);
 	flow_free(victim);
-	synfin_stat_inc(flows_evicted);
 	return true;
 }
 
 /*
- * Bucket @b's lock held: evict one flow that carries no open connection
- * from @b or the next buckets. Their locks are only tried, never waited
- * for, so two CPUs evicting at once cannot deadlock.
+ * Bucket @b's lock held: evict one flow that may go from @b or the next
+ * buckets. Their locks are only tried, never waited for, so two CPUs
+ * evicting at once cannot deadlock.
  */
-static bool flow_evict(unsigned int b)
+static bool flow_evict(unsigned int b, const struct net *net)
 {
 	unsigned int range = min_t(unsigned int, SYNFIN_EVICT_RANGE,
 				   bucket_mask + 1);
@@ -332,9 +512,9 @@ static bool flow_evict(unsigned int b)
 		bool done = false;
 
 		if (lock == bucket_lock(b)) {
-			done = evict_from(vb);
+			done = evict_from(vb, net);
 		} else if (spin_trylock(lock)) {
-			done = evict_from(vb);
+			done = evict_from(vb, net);
 			spin_unlock(lock);
 		}
 		if (done)
@@ -343,56 +523,98 @@ static bool flow_evict(unsigned int b)
 	return false;
 }
 
+/* A segment of a flow the table refused: counted, and its SYN as a flow. */
+static void flow_untracked(struct synfin_net *sn, const struct synfin_pkt *pkt)
+{
+	synfin_stat_inc(sn, segments_untracked);
+	if (synfin_seg_is_syn(&pkt->seg))
+		synfin_stat_inc(sn, flows_untracked);
+}
+
 /*
- * Find or create the flow of @pkt, under the bucket lock (BH already
- * disabled by the caller). *@created tells whether it is new.
+ * Find the flow of @pkt or make it, under the bucket lock (BH already
+ * disabled by the caller). A flow made here is returned with its lock
+ * held, started with @pkt: no other CPU can evict or use it before
+ * @pkt is applied. NULL if there is no room.
  */
-static struct synfin_flow *flow_create(struct net *net,
+static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 				       const struct synfin_pkt *pkt,
-				       unsigned int b, bool *created)
+				       unsigned int b, bool *from_a,
+				       bool *created)
 {
 	struct synfin_flow *flow;
-	enum synfin_side from;
 
 	*created = false;
 	spin_lock(bucket_lock(b));
-	flow = flow_find(net, pkt, b, &from);
+	flow = flow_find(net, pkt, b, from_a);
 	if (flow)
 		goto out;
-	if (atomic_read(&flow_count) >= READ_ONCE(synfin_max_flows) &&
-	    !flow_evict(b)) {
-		synfin_stat_inc(flows_untracked);
+	if (atomic_read(&flow_count) >= READ_ONCE(max_flows) &&
+	    !flow_evict(b, net))
 		goto out;
-	}
 	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
-	if (!flow) {
-		synfin_stat_inc(flows_untracked);
+	if (!flow)
 		goto out;
-	}
 	spin_lock_init(&flow->lock);
 	flow->net = net;
-	flow_start(flow, pkt);
+	flow->sn = sn;
+	flow->family = pkt->family;
+	flow->a_addr = pkt->saddr;
+	flow->a_port = pkt->sport;
+	flow->b_addr = pkt->daddr;
+	flow->b_port = pkt->dport;
 	flow->last_seen = jiffies;
+	*from_a = true;
+	spin_lock(&flow->lock);
 	hlist_add_head_rcu(&flow->node, &buckets[b]);
 	atomic_inc(&flow_count);
+	atomic_inc(&sn->flows);
+	atomic_inc(&sn->flows_gen);
 	*created = true;
 out:
 	spin_unlock(bucket_lock(b));
 	return flow;
 }
 
-/* Apply @pkt to @flow, whose lock is held. */
-static void flow_process(struct synfin_flow *flow, const struct synfin_pkt *pkt,
-			 enum synfin_side from, bool created)
+/*
+ * Flow lock held: must @pkt's checksum be verified before it is applied?
+ * Only where it could move a state: a SYN, FIN or RST, or any segment
+ * while the connection is opening or closing. Bulk data pays nothing.
+ */
+static bool flow_needs_csum(const struct synfin_flow *flow,
+			    const struct synfin_pkt *pkt)
+{
+	if (pkt->seg.flags & (SYNFIN_TCP_SYN | SYNFIN_TCP_FIN | SYNFIN_TCP_RST))
+		return true;
+	return flow->fsm.state[SYNFIN_CLIENT] != SYNFIN_ST_ESTABLISHED ||
+	       flow->fsm.state[SYNFIN_SERVER] != SYNFIN_ST_ESTABLISHED;
+}
+
+/*
+ * Apply @pkt to @flow, whose lock is held; @from_a as flow_match() said.
+ * A flow just made (@created) starts its connection with @pkt.
+ */
+static void flow_process(struct synfin_flow *flow, struct synfin_pkt *pkt,
+			 bool from_a, bool created)
 {
 	struct synfin_fsm_result res;
+	enum synfin_side from;
 
-	if (!created && synfin_seg_is_syn(&pkt->seg) &&
-	    synfin_fsm_reusable(&flow->fsm)) {
-		/* A new connection on the 4-tuple of an ended one. */
-		flow_end(flow, SYNFIN_END_REUSED);
-		flow_start(flow, pkt);
-		from = SYNFIN_CLIENT;
+	if (created) {
+		from = flow_start(flow, pkt, from_a);
+	} else {
+		if (flow_needs_csum(flow, pkt) && synfin_pkt_csum_bad(pkt)) {
+			/* The host drops it: so does the state machine. */
+			synfin_stat_inc(flow->sn, bad_checksum);
+			return;
+		}
+		from = flow_side(flow, from_a);
+		if (synfin_seg_is_syn(&pkt->seg) &&
+		    synfin_fsm_reusable(&flow->fsm)) {
+			/* A new connection on the 4-tuple of an ended one. */
+			flow_end(flow, SYNFIN_END_REUSED);
+			from = flow_start(flow, pkt, from_a);
+		}
 	}
 
 	synfin_fsm_segment(&flow->fsm, from, &pkt->seg, &res);
@@ -402,31 +624,39 @@ static void flow_process(struct synfin_flow *flow, const struct synfin_pkt *pkt,
 	flow->last_seen = jiffies;
 }
 
-void synfin_flow_segment(struct net *net, const struct synfin_pkt *pkt)
+void synfin_flow_segment(struct net *net, struct synfin_pkt *pkt)
 {
 	unsigned int b = tuple_hash(net, pkt) & bucket_mask;
+	struct synfin_net *sn = synfin_pernet(net);
 	struct synfin_flow *flow;
-	enum synfin_side from;
-	bool created = false;
+	bool created, from_a;
 	int tries;
 
 	local_bh_disable();
 	for (tries = 0; tries < 2; tries++) {
-		flow = flow_find(net, pkt, b, &from);
-		if (!flow)
-			flow = flow_create(net, pkt, b, &created);
-		if (!flow)
-			goto out;
-		spin_lock(&flow->lock);
-		if (!flow->dead && flow_match(flow, net, pkt, &from)) {
-			flow_process(flow, pkt, from, created);
+		flow = flow_find(net, pkt, b, &from_a);
+		created = false;
+		if (!flow) {
+			/* A first segment the host would drop makes no flow. */
+			if (synfin_pkt_csum_bad(pkt)) {
+				synfin_stat_inc(sn, bad_checksum);
+				goto out;
+			}
+			flow = flow_create(net, sn, pkt, b, &from_a, &created);
+			if (!flow)
+				break;
+		}
+		if (!created)
+			spin_lock(&flow->lock);
+		if (!flow->dead) {
+			flow_process(flow, pkt, from_a, created);
 			spin_unlock(&flow->lock);
 			goto out;
 		}
 		/* Removed since we found it: look again. */
 		spin_unlock(&flow->lock);
 	}
-	synfin_stat_inc(flows_untracked);
+	flow_untracked(sn, pkt);
 out:
 	local_bh_enable();
 }
@@ -435,11 +665,12 @@ out:
 static bool flow_expired(const struct synfin_flow *flow, u8 *reason)
 {
 	const u32 ms[SYNFIN_TO_COUNT] = {
-		[SYNFIN_TO_LINGER] = READ_ONCE(synfin_closed_linger_ms),
-		[SYNFIN_TO_SYN] = READ_ONCE(synfin_syn_timeout_ms),
-		[SYNFIN_TO_ESTABLISHED] = READ_ONCE(synfin_established_timeout_ms),
-		[SYNFIN_TO_CLOSE] = READ_ONCE(synfin_close_timeout_ms),
-		[SYNFIN_TO_TIME_WAIT] = READ_ONCE(synfin_time_wait_ms),
+		[SYNFIN_TO_LINGER] = READ_ONCE(closed_linger_ms),
+		[SYNFIN_TO_SYN] = READ_ONCE(syn_timeout_ms),
+		[SYNFIN_TO_ESTABLISHED] = READ_ONCE(established_timeout_ms),
+		[SYNFIN_TO_CLOSE] = READ_ONCE(close_timeout_ms),
+		[SYNFIN_TO_TIME_WAIT] = READ_ONCE(time_wait_ms),
+		[SYNFIN_TO_UNCONFIRMED] = READ_ONCE(unconfirmed_timeout_ms),
 	};
 	unsigned long timeout;
 
@@ -475,7 +706,7 @@ static void flow_sweep(struct net *net, bool expire_only)
 			}
 			if (expire_only) {
 				flow_end(flow, reason);
-				synfin_stat_inc(flows_timed_out);
+				synfin_stat_inc(flow->sn, flows_timed_out);
 			}
 			flow_unlink(flow);
 			spin_unlock(&flow->lock);
@@ -492,7 +723,7 @@ static void gc_work_fn(struct work_struct *work)
 {
 	flow_sweep(NULL, true);
 	queue_delayed_work(system_unbound_wq, &gc_work,
-			   msecs_to_jiffies(READ_ONCE(synfin_gc_interval_ms)));
+			   msecs_to_jiffies(READ_ONCE(gc_interval_ms)));
 }
 
 void synfin_flow_flush(struct net *net)
@@ -508,15 +739,16 @@ u32 synfin_flows_active(void)
 static void flow_snapshot(struct synfin_flow *flow,
 			  struct synfin_flow_info *info)
 {
+	const union synfin_addr *caddr, *saddr;
+
 	spin_lock_bh(&flow->lock);
 	info->conn = flow->conn;
 	info->first_ns = flow->first_ns;
 	info->last_ns = ktime_get_ns() -
 			jiffies_to_nsecs(jiffies - flow->last_seen);
-	info->caddr = flow->caddr;
-	info->saddr = flow->saddr;
-	info->cport = flow->cport;
-	info->sport = flow->sport;
+	flow_ends(flow, &caddr, &info->cport, &saddr, &info->sport);
+	info->caddr = *caddr;
+	info->saddr = *saddr;
 	info->family = flow->family;
 	info->events = flow->next_index;
 	info->fsm = flow->fsm;
@@ -555,7 +787,7 @@ int synfin_flow_init(void)
 	unsigned int nbuckets, nlocks, i;
 
 	/* About four flows per bucket when the table is full. */
-	nbuckets = roundup_pow_of_two(max(synfin_max_flows / 4, 1U));
+	nbuckets = roundup_pow_of_two(max(max_flows / 4, 1U));
 	nlocks = min_t(unsigned int, nbuckets, SYNFIN_LOCKS_MAX);
 
 	flow_cache = KMEM_CACHE(synfin_flow, 0);
@@ -576,8 +808,11 @@ int synfin_flow_init(void)
 	lock_mask = nlocks - 1;
 	hash_seed = get_random_u32();
 
+	kernel_param_lock(THIS_MODULE);
+	flow_ready = true;
 	queue_delayed_work(system_unbound_wq, &gc_work,
-			   msecs_to_jiffies(synfin_gc_interval_ms));
+			   msecs_to_jiffies(gc_interval_ms));
+	kernel_param_unlock(THIS_MODULE);
 	return 0;
 
 err_buckets:
@@ -589,6 +824,10 @@ err_cache:
 
 void synfin_flow_exit(void)
 {
+	/* No parameter write may queue the sweep again from here on. */
+	kernel_param_lock(THIS_MODULE);
+	flow_ready = false;
+	kernel_param_unlock(THIS_MODULE);
 	cancel_delayed_work_sync(&gc_work);
 	synfin_flow_flush(NULL);
 	/* Wait for flow_free_rcu() before the cache goes away. */

@@ -3,6 +3,7 @@
 #define SYNFIN_FLOW_H
 
 #include <linux/types.h>
+#include <linux/skbuff.h>
 #include <net/net_namespace.h>
 
 #include "fsm.h"
@@ -16,7 +17,16 @@ struct synfin_pkt {
 	u16 dport;
 	u8 family;
 	struct synfin_seg seg;
+	/* For its checksum, at PRE_ROUTING; NULL once verified or elsewhere. */
+	struct sk_buff *skb;
+	unsigned int thoff;
 };
+
+/*
+ * Is @pkt's TCP checksum wrong? Verified once, where the stack has not
+ * (nf_checksum()), at PRE_ROUTING only: locally made segments are good.
+ */
+bool synfin_pkt_csum_bad(struct synfin_pkt *pkt);
 
 /* A consistent copy of one flow, for dumps. */
 struct synfin_flow_info {
@@ -36,7 +46,7 @@ int synfin_flow_init(void);
 void synfin_flow_exit(void);
 
 /* Hook path, RCU read side held. */
-void synfin_flow_segment(struct net *net, const struct synfin_pkt *pkt);
+void synfin_flow_segment(struct net *net, struct synfin_pkt *pkt);
 
 /* Forget every flow of @net (all flows if @net is NULL), without events. */
 void synfin_flow_flush(struct net *net);

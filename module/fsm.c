@@ -35,7 +35,7 @@ static const char * const anomaly_names[SYNFIN_AN_COUNT] = {
 	"retransmission", "bad_synack_ack", "bad_handshake_ack",
 	"rst_out_of_window", "midstream", "unexpected_syn",
 	"simultaneous_open", "simultaneous_close", "invalid_flags",
-	"new_isn", "half_close",
+	"new_isn", "half_close", "fin_out_of_window", "syn_out_of_window",
 };
 
 const char *synfin_anomaly_name(unsigned int bit)
@@ -353,6 +353,43 @@ static bool rst_acceptable(const struct synfin_fsm *f, enum synfin_side s,
 	       seq_before(seg->seq, expect + wnd);
 }
 
+/*
+ * The window @r offers, as the observer knows it. A connection picked up
+ * mid-stream never showed its window scale: assume the largest, as
+ * conntrack is liberal with connections it picked up, rather than judge
+ * a real segment out of window.
+ */
+static __u32 recv_window(const struct synfin_fsm *f, enum synfin_side r)
+{
+	if ((f->flags & SYNFIN_FSM_MIDSTREAM) &&
+	    !((f->flags & SYNFIN_FSM_WS_CLIENT) &&
+	      (f->flags & SYNFIN_FSM_WS_SERVER)))
+		return f->wnd[r] << 14 | 0x3fff;
+	return f->wnd[r];
+}
+
+/*
+ * RFC 9293 3.10.7.4, as Linux's tcp_sequence() applies it: would the
+ * synchronized receiver of a FIN or SYN from @s accept it? The segment
+ * must end at or after what the receiver expects next and start no later
+ * than the right edge of its window. Segments the receiver would drop
+ * (it answers them with an ACK) move no state.
+ */
+static bool seq_acceptable(const struct synfin_fsm *f, enum synfin_side s,
+			   const struct synfin_seg *seg)
+{
+	enum synfin_side r = !s;
+	__u32 expect, end;
+
+	if (!synchronized(f->state[r]) || !(f->flags & NXT_BIT(s)))
+		return true;		/* nothing known to check against */
+	expect = (f->flags & ACK_BIT(r)) ? f->last_ack[r] : f->nxt[s];
+	end = seg->seq + seg->len + !!(seg->flags & SYNFIN_TCP_SYN) +
+	      !!(seg->flags & SYNFIN_TCP_FIN);
+	return !seq_before(end, expect) &&
+	       !seq_before(expect + recv_window(f, r), seg->seq);
+}
+
 static void hist_add(struct synfin_fsm *f, enum synfin_side s, char letter)
 {
 	if (f->hist_len >= SYNFIN_HISTORY_LEN - 1)
@@ -386,13 +423,20 @@ static void hist_seq(struct synfin_fsm *f, enum synfin_side s, char letter,
 	hist_add(f, s, letter);
 }
 
-/* T, W: at the 1st, 10th, 100th... time. */
+/*
+ * T, W: at the 1st, 10th, 100th... time. The count stops at its maximum
+ * rather than wrap: an outsider can send 2^32 zero windows.
+ */
 static void hist_log(struct synfin_fsm *f, enum synfin_side s, char letter,
 		     __u32 *count)
 {
-	__u32 n = ++*count;
+	__u32 n;
 
-	while (n % 10 == 0)
+	if (*count == SYNFIN_COUNT_MAX)
+		return;
+	n = ++*count;
+	/* A power of ten has no other digit; nine divisions at most. */
+	while (n >= 10 && n % 10 == 0)
 		n /= 10;
 	if (n == 1)
 		hist_add(f, s, letter);
@@ -481,8 +525,9 @@ static void track(struct synfin_fsm *f, enum synfin_side s,
 	} else {
 		f->wnd[s] = (__u32)seg->win << (scaled ? f->wscale[s] : 0);
 	}
-	f->bytes[s] += seg->len;
-	f->segs[s]++;
+	f->bytes[s] += seg->len;	/* 2^64 bytes: centuries at line rate */
+	if (f->segs[s] != SYNFIN_COUNT_MAX)
+		f->segs[s]++;
 }
 
 void synfin_fsm_segment(struct synfin_fsm *f, enum synfin_side from,
@@ -493,6 +538,14 @@ void synfin_fsm_segment(struct synfin_fsm *f, enum synfin_side from,
 
 	res->ntrans = 0;
 	res->anomalies = 0;
+	if ((fl & (SYNFIN_TCP_FIN | SYNFIN_TCP_SYN)) && !(fl & SYNFIN_TCP_RST) &&
+	    !seq_acceptable(f, from, seg)) {
+		/* Dropped by the receiver: noted, and nothing else. */
+		res->anomalies = (fl & SYNFIN_TCP_SYN) ?
+				 SYNFIN_AN_SYN_OUT_OF_WINDOW :
+				 SYNFIN_AN_FIN_OUT_OF_WINDOW;
+		return;
+	}
 	if ((f->flags & SYNFIN_FSM_MIDSTREAM) && !(f->flags & NXT_BIT(from)) &&
 	    !(f->flags & NXT_BIT(!from)))
 		res->anomalies |= SYNFIN_AN_MIDSTREAM;	/* first segment */
@@ -613,17 +666,41 @@ static __u32 state_timeout_ms(__u8 st, const __u32 ms[SYNFIN_TO_COUNT])
 	}
 }
 
+bool synfin_fsm_confirmed(const struct synfin_fsm *f)
+{
+	return (f->flags & SYNFIN_FSM_NXT_CLIENT) &&
+	       (f->flags & SYNFIN_FSM_NXT_SERVER);
+}
+
 __u32 synfin_fsm_timeout_ms(const struct synfin_fsm *f,
 			    const __u32 ms[SYNFIN_TO_COUNT])
 {
 	__u32 c = state_timeout_ms(f->state[SYNFIN_CLIENT], ms);
 	__u32 s = state_timeout_ms(f->state[SYNFIN_SERVER], ms);
+	__u32 t;
 
 	if (f->state[SYNFIN_CLIENT] == SYNFIN_ST_CLOSED)
-		return s;
-	if (f->state[SYNFIN_SERVER] == SYNFIN_ST_CLOSED)
-		return c;
-	return c > s ? c : s;
+		t = s;
+	else if (f->state[SYNFIN_SERVER] == SYNFIN_ST_CLOSED)
+		t = c;
+	else
+		t = c > s ? c : s;
+	/* One direction only (a stranger's segment): a short life. */
+	if (!synfin_fsm_confirmed(f) && t > ms[SYNFIN_TO_UNCONFIRMED])
+		t = ms[SYNFIN_TO_UNCONFIRMED];
+	return t;
+}
+
+int synfin_fsm_evict_rank(const struct synfin_fsm *f)
+{
+	if (!synfin_fsm_confirmed(f))
+		return SYNFIN_EVICT_UNCONFIRMED;
+	if (synfin_fsm_reusable(f))
+		return SYNFIN_EVICT_ENDED;
+	if (f->state[SYNFIN_CLIENT] <= SYNFIN_ST_SYN_RCVD ||
+	    f->state[SYNFIN_SERVER] <= SYNFIN_ST_SYN_RCVD)
+		return SYNFIN_EVICT_HANDSHAKE;
+	return SYNFIN_EVICT_NEVER;
 }
 
 bool synfin_fsm_reportable(const struct synfin_seg *seg,

@@ -117,8 +117,20 @@ enum synfin_timeout {
 	SYNFIN_TO_ESTABLISHED,
 	SYNFIN_TO_CLOSE,	/* FIN_WAIT_*, CLOSE_WAIT, CLOSING, LAST_ACK */
 	SYNFIN_TO_TIME_WAIT,
+	SYNFIN_TO_UNCONFIRMED,	/* seen one direction only: at most this */
 	SYNFIN_TO_COUNT
 };
+
+/* The default of each timeout, for the module and the reader alike. */
+#define SYNFIN_DEFAULT_LINGER_MS	10000
+#define SYNFIN_DEFAULT_SYN_MS		120000
+#define SYNFIN_DEFAULT_ESTABLISHED_MS	432000000	/* 5 days */
+#define SYNFIN_DEFAULT_CLOSE_MS		120000
+#define SYNFIN_DEFAULT_TIME_WAIT_MS	60000
+#define SYNFIN_DEFAULT_UNCONFIRMED_MS	60000
+
+/* Where a counter an outsider can drive stops. */
+#define SYNFIN_COUNT_MAX	0xffffffffU
 
 /*
  * How long @f may stay idle, given the timeout of each kind in @ms: that
@@ -126,6 +138,22 @@ enum synfin_timeout {
  */
 __u32 synfin_fsm_timeout_ms(const struct synfin_fsm *f,
 			    const __u32 ms[SYNFIN_TO_COUNT]);
+
+/*
+ * Has each side sent something? A flow seen in one direction only may
+ * be a stranger's forgery: it has a short timeout and goes first.
+ */
+bool synfin_fsm_confirmed(const struct synfin_fsm *f);
+
+/* Eviction preference, higher first; SYNFIN_EVICT_NEVER: keep. */
+enum synfin_evict_rank {
+	SYNFIN_EVICT_NEVER,	/* an open, confirmed connection */
+	SYNFIN_EVICT_HANDSHAKE,	/* confirmed, handshake unfinished */
+	SYNFIN_EVICT_ENDED,	/* ended or in TIME_WAIT */
+	SYNFIN_EVICT_UNCONFIRMED,
+};
+
+int synfin_fsm_evict_rank(const struct synfin_fsm *f);
 
 /* Is this a connection request (SYN without ACK)? */
 static inline bool synfin_seg_is_syn(const struct synfin_seg *seg)

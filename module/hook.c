@@ -3,7 +3,11 @@
  * Netfilter hooks: PRE_ROUTING and LOCAL_OUT for IPv4 and IPv6, just
  * after defragmentation. Every TCP segment entering or leaving the
  * namespace is seen once: loopback traffic, which passes both hooks, is
- * taken at LOCAL_OUT only. Segments are always accepted.
+ * taken at LOCAL_OUT only, and a VRF's second pass of a segment through
+ * either hook, for its master device, is skipped. (Bridged packets that
+ * reach the host pass PRE_ROUTING once more too, but br_netfilter's
+ * ip_sabotage_in() stops them before hooks of our priority.) Segments
+ * are always accepted.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -22,24 +26,44 @@
 #include "hook.h"
 #include "main.h"
 
-/* Loopback segments already went through LOCAL_OUT. */
-static bool seen_at_local_out(const struct nf_hook_state *state)
+/*
+ * Has this segment been, or will it be, seen at another pass? Loopback
+ * segments went through LOCAL_OUT already. A VRF runs LOCAL_OUT (and, on
+ * the way in, PRE_ROUTING) once for its master device and once for the
+ * real one: the master's pass is the extra one (conntrack skips it too).
+ */
+static bool seen_elsewhere(const struct nf_hook_state *state)
 {
-	return state->hook == NF_INET_PRE_ROUTING && state->in &&
-	       (state->in->flags & IFF_LOOPBACK);
+	if (state->hook == NF_INET_PRE_ROUTING)
+		return state->in && ((state->in->flags & IFF_LOOPBACK) ||
+				     netif_is_l3_master(state->in));
+	return state->out && netif_is_l3_master(state->out);
+}
+
+bool synfin_pkt_csum_bad(struct synfin_pkt *pkt)
+{
+	struct sk_buff *skb = pkt->skb;
+
+	if (!skb)
+		return false;
+	pkt->skb = NULL;		/* once is enough */
+	return nf_checksum(skb, NF_INET_PRE_ROUTING, pkt->thoff, IPPROTO_TCP,
+			   pkt->family) != 0;
 }
 
 /* Parse the TCP header at @thoff and hand the segment to the flow table. */
 static void synfin_tcp(struct net *net, struct sk_buff *skb,
-		       unsigned int thoff, struct synfin_pkt *pkt)
+		       const struct nf_hook_state *state, unsigned int thoff,
+		       struct synfin_pkt *pkt)
 {
+	struct synfin_net *sn = synfin_pernet(net);
 	struct tcphdr _th;
 	const struct tcphdr *th;
 	unsigned int hdrlen;
 	u8 _opt[MAX_TCP_OPTION_SPACE];
 	const u8 *opt;
 
-	synfin_stat_inc(segments);
+	synfin_stat_inc(sn, segments);
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
 	if (!th)
 		goto malformed;
@@ -64,11 +88,14 @@ static void synfin_tcp(struct net *net, struct sk_buff *skb,
 	/* A GSO or GRO skb is one segment here, as a capture shows it. */
 	pkt->seg.len = skb->len - thoff - hdrlen;
 	pkt->seg.flags = tcp_flag_byte(th);
+	/* Locally made segments need no check; received ones may. */
+	pkt->skb = state->hook == NF_INET_PRE_ROUTING ? skb : NULL;
+	pkt->thoff = thoff;
 	synfin_flow_segment(net, pkt);
 	return;
 
 malformed:
-	synfin_stat_inc(malformed);
+	synfin_stat_inc(sn, malformed);
 }
 
 static unsigned int synfin_hook_ipv4(void *priv, struct sk_buff *skb,
@@ -78,7 +105,7 @@ static unsigned int synfin_hook_ipv4(void *priv, struct sk_buff *skb,
 	const struct iphdr *iph;
 	struct iphdr _iph;
 
-	if (seen_at_local_out(state))
+	if (seen_elsewhere(state))
 		return NF_ACCEPT;
 	iph = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_iph),
 				 &_iph);
@@ -88,13 +115,13 @@ static unsigned int synfin_hook_ipv4(void *priv, struct sk_buff *skb,
 	if (ntohs(iph->frag_off) & IP_OFFSET)
 		return NF_ACCEPT;
 	if (iph->ihl < 5) {
-		synfin_stat_inc(malformed);
+		synfin_stat_inc(synfin_pernet(state->net), malformed);
 		return NF_ACCEPT;
 	}
 	pkt.saddr.v4 = iph->saddr;
 	pkt.daddr.v4 = iph->daddr;
-	synfin_tcp(state->net, skb, skb_network_offset(skb) + iph->ihl * 4,
-		   &pkt);
+	synfin_tcp(state->net, skb, state,
+		   skb_network_offset(skb) + iph->ihl * 4, &pkt);
 	return NF_ACCEPT;
 }
 
@@ -107,7 +134,7 @@ static unsigned int synfin_hook_ipv6(void *priv, struct sk_buff *skb,
 	unsigned int thoff = 0;
 	unsigned short fragoff = 0;
 
-	if (seen_at_local_out(state))
+	if (seen_elsewhere(state))
 		return NF_ACCEPT;
 	ip6h = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_ip6h),
 				  &_ip6h);
@@ -120,7 +147,7 @@ static unsigned int synfin_hook_ipv6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	pkt.saddr.v6 = ip6h->saddr;
 	pkt.daddr.v6 = ip6h->daddr;
-	synfin_tcp(state->net, skb, thoff, &pkt);
+	synfin_tcp(state->net, skb, state, thoff, &pkt);
 	return NF_ACCEPT;
 }
 

@@ -2,26 +2,21 @@
 #ifndef SYNFIN_MAIN_H
 #define SYNFIN_MAIN_H
 
+#include <linux/atomic.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
 #include <net/net_namespace.h>
 
-/* Module parameters: see main.c for their descriptions and defaults. */
-extern unsigned int synfin_max_flows;
-extern unsigned int synfin_ring_size;
-extern unsigned int synfin_time_wait_ms;
-extern unsigned int synfin_syn_timeout_ms;
-extern unsigned int synfin_established_timeout_ms;
-extern unsigned int synfin_close_timeout_ms;
-extern unsigned int synfin_closed_linger_ms;
-extern unsigned int synfin_gc_interval_ms;
-extern unsigned int synfin_drain_delay_ms;
-extern unsigned int synfin_drain_watermark;
-
-/* Counters kept by the CPU that does the work, updated with this_cpu_inc(). */
+/*
+ * Counters of one network namespace, kept by the CPU that does the work
+ * (this_cpu_inc()). The whole module's are the sum over every namespace,
+ * those gone included.
+ */
 struct synfin_cpu_stats {
 	u64 segments;
 	u64 malformed;
+	u64 bad_checksum;
 	u64 events_written;
 	u64 events_dropped;
 	u64 events_unheard;	/* not queued: no listener anywhere */
@@ -29,20 +24,46 @@ struct synfin_cpu_stats {
 	u64 flows_evicted;
 	u64 flows_timed_out;
 	u64 flows_untracked;
+	u64 segments_untracked;
 };
 
-DECLARE_PER_CPU(struct synfin_cpu_stats, synfin_stats);
-
-#define synfin_stat_inc(field) this_cpu_inc(synfin_stats.field)
+/* What the drain did with one namespace's events, per CPU, drain lock. */
+struct synfin_drain_stats {
+	u64 sent;
+	u64 unheard;
+	u64 send_failed;
+};
 
 /* Per network namespace state. */
 struct synfin_net {
 	struct net *net;
-	struct list_head list;		/* on synfin_nets, under the drain lock */
-	u64 __percpu *dropped;		/* this netns's events dropped, per CPU */
-	u64 *reported;			/* of those, reported as lost, per CPU */
+	struct list_head list;		/* on the drain's list, drain lock */
+	struct synfin_cpu_stats __percpu *stats;
+	struct synfin_drain_stats *drained;	/* per CPU, drain lock */
+	u64 *reported;			/* dropped events reported lost, per CPU */
+	atomic_t flows;			/* this netns's flows in the table */
+	atomic64_t next_conn;		/* connection ids, per namespace */
+	atomic_t flows_gen;		/* flows added or removed: dumps check it */
 };
 
 struct synfin_net *synfin_pernet(const struct net *net);
+
+#define SYNFIN_STATS(sn)		(*(sn)->stats)
+#define synfin_stat_inc(sn, field)	this_cpu_inc(SYNFIN_STATS(sn).field)
+
+/*
+ * An unsigned module parameter checked when it is written, at load time
+ * and under /sys/module/synfin/parameters/ alike: out of [min, max] it is
+ * refused with -EINVAL and a message saying why. @changed, if set, runs
+ * after an accepted write, under the module's parameter lock.
+ */
+struct synfin_uint_param {
+	unsigned int *val;
+	unsigned int min;
+	unsigned int max;
+	void (*changed)(void);
+};
+
+extern const struct kernel_param_ops synfin_uint_param_ops;
 
 #endif /* SYNFIN_MAIN_H */

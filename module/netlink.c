@@ -10,6 +10,7 @@
  * a "lost" record per CPU for events that namespace lost to a full ring.
  */
 #include <linux/cpumask.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -74,43 +75,94 @@ static int put_u64(struct sk_buff *skb, int type, u64 v)
 
 struct synfin_stats_sum {
 	struct synfin_cpu_stats c;
-	u64 sent;
-	u64 unheard;
-	u64 send_failed;
+	struct synfin_drain_stats d;
+	u64 flows_active;
 };
 
-static void stats_read(int cpu, struct synfin_stats_sum *s)
-{
-	const struct synfin_cpu_stats *c = per_cpu_ptr(&synfin_stats, cpu);
-	const struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
-
-	s->c.segments = READ_ONCE(c->segments);
-	s->c.malformed = READ_ONCE(c->malformed);
-	s->c.events_written = READ_ONCE(c->events_written);
-	s->c.events_dropped = READ_ONCE(c->events_dropped);
-	s->c.flows_created = READ_ONCE(c->flows_created);
-	s->c.flows_evicted = READ_ONCE(c->flows_evicted);
-	s->c.flows_timed_out = READ_ONCE(c->flows_timed_out);
-	s->c.flows_untracked = READ_ONCE(c->flows_untracked);
-	s->sent = READ_ONCE(ring->sent);
-	s->unheard = READ_ONCE(ring->unheard) + READ_ONCE(c->events_unheard);
-	s->send_failed = READ_ONCE(ring->send_failed);
-}
+/* Namespaces gone: what they counted, per CPU, under drain_lock. */
+static struct synfin_stats_sum *retired;
 
 static void stats_add(struct synfin_stats_sum *to,
 		      const struct synfin_stats_sum *s)
 {
 	to->c.segments += s->c.segments;
 	to->c.malformed += s->c.malformed;
+	to->c.bad_checksum += s->c.bad_checksum;
 	to->c.events_written += s->c.events_written;
 	to->c.events_dropped += s->c.events_dropped;
+	to->c.events_unheard += s->c.events_unheard;
 	to->c.flows_created += s->c.flows_created;
 	to->c.flows_evicted += s->c.flows_evicted;
 	to->c.flows_timed_out += s->c.flows_timed_out;
 	to->c.flows_untracked += s->c.flows_untracked;
-	to->sent += s->sent;
-	to->unheard += s->unheard;
-	to->send_failed += s->send_failed;
+	to->c.segments_untracked += s->c.segments_untracked;
+	to->d.sent += s->d.sent;
+	to->d.unheard += s->d.unheard;
+	to->d.send_failed += s->d.send_failed;
+	to->flows_active += s->flows_active;
+}
+
+/*
+ * Add @sn's counters of @cpu to @s, drain lock held. What the drain did
+ * is read first: an event is counted written before it can be sent, so
+ * a snapshot never shows more sent than written.
+ */
+static void stats_read(const struct synfin_net *sn, int cpu,
+		       struct synfin_stats_sum *s)
+{
+	const struct synfin_cpu_stats *c = per_cpu_ptr(sn->stats, cpu);
+	struct synfin_stats_sum one;
+
+	one.d = sn->drained[cpu];
+	smp_rmb();	/* pairs with the smp_mb() of batch_account() */
+	one.c.segments = READ_ONCE(c->segments);
+	one.c.malformed = READ_ONCE(c->malformed);
+	one.c.bad_checksum = READ_ONCE(c->bad_checksum);
+	one.c.events_written = READ_ONCE(c->events_written);
+	one.c.events_dropped = READ_ONCE(c->events_dropped);
+	one.c.events_unheard = READ_ONCE(c->events_unheard);
+	one.c.flows_created = READ_ONCE(c->flows_created);
+	one.c.flows_evicted = READ_ONCE(c->flows_evicted);
+	one.c.flows_timed_out = READ_ONCE(c->flows_timed_out);
+	one.c.flows_untracked = READ_ONCE(c->flows_untracked);
+	one.c.segments_untracked = READ_ONCE(c->segments_untracked);
+	one.flows_active = 0;
+	stats_add(s, &one);
+}
+
+/*
+ * The counters of @cpu (all CPUs if negative) that @net may see, drain
+ * lock held: the initial namespace (whose owner is the host's
+ * CAP_NET_ADMIN: the op requires it) sees the whole module's, another
+ * sees only its own. A container learns nothing of the host from them.
+ */
+static void stats_gather(struct net *net, int cpu, struct synfin_stats_sum *s)
+{
+	bool host = net_eq(net, &init_net);
+	struct synfin_net *sn;
+	int c;
+
+	memset(s, 0, sizeof(*s));
+	list_for_each_entry(sn, &synfin_nets, list) {
+		if (!host && sn->net != net)
+			continue;
+		if (cpu >= 0) {
+			stats_read(sn, cpu, s);
+			continue;
+		}
+		for_each_possible_cpu(c)
+			stats_read(sn, c, s);
+		s->flows_active += atomic_read(&sn->flows);
+	}
+	if (!host)
+		return;
+	if (cpu >= 0) {
+		stats_add(s, &retired[cpu]);
+		return;
+	}
+	for_each_possible_cpu(c)
+		stats_add(s, &retired[c]);
+	s->flows_active = synfin_flows_active();
 }
 
 static int stats_put(struct sk_buff *skb, int type, int cpu,
@@ -121,19 +173,21 @@ static int stats_put(struct sk_buff *skb, int type, int cpu,
 	if (!nest)
 		return -EMSGSIZE;
 	if ((cpu >= 0 && nla_put_u32(skb, SYNFIN_S_CPU, cpu)) ||
-	    (cpu < 0 && put_u64(skb, SYNFIN_S_FLOWS_ACTIVE,
-				synfin_flows_active())) ||
+	    (cpu < 0 && put_u64(skb, SYNFIN_S_FLOWS_ACTIVE, s->flows_active)) ||
 	    put_u64(skb, SYNFIN_S_SEGMENTS, s->c.segments) ||
 	    put_u64(skb, SYNFIN_S_MALFORMED, s->c.malformed) ||
 	    put_u64(skb, SYNFIN_S_EVENTS_WRITTEN, s->c.events_written) ||
 	    put_u64(skb, SYNFIN_S_EVENTS_DROPPED, s->c.events_dropped) ||
-	    put_u64(skb, SYNFIN_S_EVENTS_SENT, s->sent) ||
-	    put_u64(skb, SYNFIN_S_EVENTS_UNHEARD, s->unheard) ||
-	    put_u64(skb, SYNFIN_S_NL_SEND_FAILED, s->send_failed) ||
+	    put_u64(skb, SYNFIN_S_EVENTS_SENT, s->d.sent) ||
+	    put_u64(skb, SYNFIN_S_EVENTS_UNHEARD,
+		    s->d.unheard + s->c.events_unheard) ||
+	    put_u64(skb, SYNFIN_S_NL_SEND_FAILED, s->d.send_failed) ||
 	    put_u64(skb, SYNFIN_S_FLOWS_CREATED, s->c.flows_created) ||
 	    put_u64(skb, SYNFIN_S_FLOWS_EVICTED, s->c.flows_evicted) ||
 	    put_u64(skb, SYNFIN_S_FLOWS_TIMED_OUT, s->c.flows_timed_out) ||
-	    put_u64(skb, SYNFIN_S_FLOWS_UNTRACKED, s->c.flows_untracked)) {
+	    put_u64(skb, SYNFIN_S_FLOWS_UNTRACKED, s->c.flows_untracked) ||
+	    put_u64(skb, SYNFIN_S_BAD_CHECKSUM, s->c.bad_checksum) ||
+	    put_u64(skb, SYNFIN_S_SEGMENTS_UNTRACKED, s->c.segments_untracked)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -143,36 +197,38 @@ static int stats_put(struct sk_buff *skb, int type, int cpu,
 
 static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
-	struct synfin_stats_sum total = {}, one;
+	struct net *net = genl_info_net(info);
+	struct synfin_stats_sum one;
 	struct sk_buff *msg;
 	void *hdr;
-	int cpu;
+	int cpu, err = -EMSGSIZE;
 
-	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE + nr_cpu_ids * 256, GFP_KERNEL);
+	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE + nr_cpu_ids * 320, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &synfin_family, 0,
 				SYNFIN_CMD_GET_STATS);
 	if (!hdr)
-		goto too_big;
+		goto err;
 
+	mutex_lock(&drain_lock);
+	stats_gather(net, -1, &one);
+	if (stats_put(msg, SYNFIN_A_STATS, -1, &one))
+		goto err_unlock;
 	for_each_possible_cpu(cpu) {
-		stats_read(cpu, &one);
-		stats_add(&total, &one);
-	}
-	if (stats_put(msg, SYNFIN_A_STATS, -1, &total))
-		goto too_big;
-	for_each_possible_cpu(cpu) {
-		stats_read(cpu, &one);
+		stats_gather(net, cpu, &one);
 		if (stats_put(msg, SYNFIN_A_STATS_CPU, cpu, &one))
-			goto too_big;
+			goto err_unlock;
 	}
+	mutex_unlock(&drain_lock);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 
-too_big:
+err_unlock:
+	mutex_unlock(&drain_lock);
+err:
 	nlmsg_free(msg);
-	return -EMSGSIZE;
+	return err;
 }
 
 /* ---- events and flows, attribute encoding ---- */
@@ -365,6 +421,8 @@ static int put_flow(const struct synfin_flow_info *fi, void *arg)
 			  &synfin_family, NLM_F_MULTI, SYNFIN_CMD_GET_FLOWS);
 	if (!hdr)
 		return -EMSGSIZE;
+	/* Flows came or went since the dump began: NLM_F_DUMP_INTR. */
+	genl_dump_check_consistent(cb, hdr);
 	if (skb_tailroom(skb) < FLOW_MAX_SIZE) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -395,10 +453,15 @@ static int put_flow(const struct synfin_flow_info *fi, void *arg)
 static int synfin_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct flow_dump fd = { .skb = skb, .cb = cb };
+	struct net *net = sock_net(skb->sk);
 	int err;
 
-	err = synfin_flow_walk(sock_net(skb->sk), &cb->args[0], &cb->args[1],
-			       put_flow, &fd);
+	/*
+	 * A part resumes at a position in the table: a flow added or removed
+	 * in between may shift it. The generation tells the reader so.
+	 */
+	cb->seq = atomic_read(&synfin_pernet(net)->flows_gen) | 1;
+	err = synfin_flow_walk(net, &cb->args[0], &cb->args[1], put_flow, &fd);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;	/* full: continue in the next part */
 	return err ? err : skb->len;
@@ -451,28 +514,43 @@ struct synfin_batch {
 	struct net *net;
 	void *hdr;
 	u32 *count;			/* events in the message, per CPU */
+	/* per CPU: the dropped count a lost notice in it reports up to */
+	u64 *lost;
 };
 
 /* Under drain_lock. */
 static struct synfin_batch drain_batches[DRAIN_BATCHES];
 static unsigned int drain_evict;	/* the next open batch to send early */
 
+/*
+ * What became of @b's message (@err from the multicast), counted for its
+ * netns. A lost notice in it counts as reported once it went out, to
+ * someone (a listener that overflowed was told so by ENOBUFS) or to
+ * nobody (-ESRCH): then nobody is waiting for it. Otherwise the next
+ * drain says it again.
+ */
 static void batch_account(struct synfin_batch *b, int err)
 {
+	struct synfin_net *sn = synfin_pernet(b->net);
+	bool out = !err || err == -ESRCH || err == -ENOBUFS;
 	int cpu;
 
+	smp_mb();	/* events counted written before counted sent */
 	for_each_possible_cpu(cpu) {
-		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
+		struct synfin_drain_stats *d = &sn->drained[cpu];
 		u32 n = b->count[cpu];
 
+		if (b->lost[cpu] && out)
+			sn->reported[cpu] = b->lost[cpu];
+		b->lost[cpu] = 0;
 		if (!n)
 			continue;
 		if (!err)
-			ring->sent += n;
+			WRITE_ONCE(d->sent, d->sent + n);
 		else if (err == -ESRCH)
-			ring->unheard += n;
+			WRITE_ONCE(d->unheard, d->unheard + n);
 		else
-			ring->send_failed += n;
+			WRITE_ONCE(d->send_failed, d->send_failed + n);
 		b->count[cpu] = 0;
 	}
 }
@@ -574,8 +652,11 @@ static bool batch_add(const struct synfin_rec *rec, int cpu)
 	return false;
 }
 
-/* Add a "lost" record for @net to its message, like batch_add(). */
-static bool batch_add_lost(struct net *net, int cpu, u64 count)
+/*
+ * Add a "lost" record for @net to its message, like batch_add(): the
+ * events CPU @cpu dropped up to @dropped, of which @count not reported.
+ */
+static bool batch_add_lost(struct net *net, int cpu, u64 count, u64 dropped)
 {
 	struct synfin_batch *b;
 	int tries;
@@ -584,8 +665,10 @@ static bool batch_add_lost(struct net *net, int cpu, u64 count)
 		b = batch_get(net);
 		if (!b)
 			return false;
-		if (!put_lost(b->skb, net, cpu, count))
+		if (!put_lost(b->skb, net, cpu, count)) {
+			b->lost[cpu] = dropped;
 			return true;
+		}
 		batch_flush(b);
 	}
 	return false;
@@ -629,15 +712,22 @@ static void drain_lost(void)
 		bool listening = has_listeners(sn->net);
 
 		for_each_possible_cpu(cpu) {
-			u64 dropped = READ_ONCE(*per_cpu_ptr(sn->dropped, cpu));
+			u64 dropped = READ_ONCE(per_cpu_ptr(sn->stats,
+							    cpu)->events_dropped);
 			u64 count = dropped - sn->reported[cpu];
 
 			if (!count)
 				continue;
-			/* Not reported yet: retried by the next drain. */
-			if (listening && !batch_add_lost(sn->net, cpu, count))
+			if (!listening) {
+				sn->reported[cpu] = dropped;
+				continue;
+			}
+			/*
+			 * Reported when its message goes out (batch_account());
+			 * if it cannot be added, the next drain tries again.
+			 */
+			if (!batch_add_lost(sn->net, cpu, count, dropped))
 				return;
-			sn->reported[cpu] = dropped;
 		}
 	}
 }
@@ -659,11 +749,15 @@ static void drain_locked(void)
 		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
 		u32 pos = ring->head;
 		struct synfin_rec *rec = synfin_ring_slot(ring, pos);
+		struct synfin_drain_stats *d;
 
-		if (!has_listeners(rec->net))
-			ring->unheard++;
-		else if (!batch_add(rec, cpu))
-			ring->send_failed++;
+		if (!has_listeners(rec->net)) {
+			d = &synfin_pernet(rec->net)->drained[cpu];
+			WRITE_ONCE(d->unheard, d->unheard + 1);
+		} else if (!batch_add(rec, cpu)) {
+			d = &synfin_pernet(rec->net)->drained[cpu];
+			WRITE_ONCE(d->send_failed, d->send_failed + 1);
+		}
 		synfin_ring_release(ring, pos);
 		if (need_resched()) {
 			batch_flush_all();
@@ -680,10 +774,31 @@ static void drain_work_fn(struct work_struct *work)
 	synfin_drain_sync();
 }
 
+static unsigned int drain_delay_ms = 5;
+/* The drain's workqueue exists: a new delay may reach it. */
+static bool drain_ready;
+
+/* A new delay reaches a drain already queued. Parameter lock held. */
+static void drain_delay_changed(void)
+{
+	if (drain_ready && delayed_work_pending(&drain_work))
+		mod_delayed_work(drain_wq, &drain_work,
+				 msecs_to_jiffies(READ_ONCE(drain_delay_ms)));
+}
+
+static struct synfin_uint_param drain_delay_p = {
+	&drain_delay_ms, 0, 60000, drain_delay_changed
+};
+
+module_param_cb(drain_delay_ms, &synfin_uint_param_ops, &drain_delay_p, 0644);
+__MODULE_PARM_TYPE(drain_delay_ms, "uint");
+MODULE_PARM_DESC(drain_delay_ms,
+		 "Delay from an event to the drain that sends it, 0 to 60000 ms, batching events (default 5)");
+
 void synfin_drain_kick(void)
 {
 	queue_delayed_work(drain_wq, &drain_work,
-			   msecs_to_jiffies(READ_ONCE(synfin_drain_delay_ms)));
+			   msecs_to_jiffies(READ_ONCE(drain_delay_ms)));
 }
 
 void synfin_drain_kick_now(void)
@@ -707,10 +822,15 @@ void synfin_drain_add_net(struct synfin_net *sn)
 
 void synfin_drain_del_net(struct synfin_net *sn)
 {
+	int cpu;
+
 	mutex_lock(&drain_lock);
 	/* Send what this netns has pending, while its pointer is valid. */
 	drain_locked();
 	list_del(&sn->list);
+	/* The whole module's counters keep what it counted. */
+	for_each_possible_cpu(cpu)
+		stats_read(sn, cpu, &retired[cpu]);
 	mutex_unlock(&drain_lock);
 }
 
@@ -720,7 +840,9 @@ static void batch_free_counts(void)
 
 	for (i = 0; i < DRAIN_BATCHES; i++) {
 		kfree(drain_batches[i].count);
+		kfree(drain_batches[i].lost);
 		drain_batches[i].count = NULL;
+		drain_batches[i].lost = NULL;
 	}
 }
 
@@ -731,7 +853,9 @@ static int batch_alloc_counts(void)
 	for (i = 0; i < DRAIN_BATCHES; i++) {
 		drain_batches[i].count = kcalloc(nr_cpu_ids, sizeof(u32),
 						 GFP_KERNEL);
-		if (!drain_batches[i].count)
+		drain_batches[i].lost = kcalloc(nr_cpu_ids, sizeof(u64),
+						GFP_KERNEL);
+		if (!drain_batches[i].count || !drain_batches[i].lost)
 			return -ENOMEM;
 	}
 	return 0;
@@ -750,17 +874,22 @@ int synfin_netlink_init(void)
 		return -ENOMEM;
 	drain_tails = kcalloc(nr_cpu_ids, sizeof(*drain_tails), GFP_KERNEL);
 	drain_cpus = kcalloc(nr_cpu_ids, sizeof(*drain_cpus), GFP_KERNEL);
-	if (!drain_tails || !drain_cpus || batch_alloc_counts()) {
+	retired = kcalloc(nr_cpu_ids, sizeof(*retired), GFP_KERNEL);
+	if (!drain_tails || !drain_cpus || !retired || batch_alloc_counts()) {
 		err = -ENOMEM;
 		goto err_free;
 	}
 	err = genl_register_family(&synfin_family);
 	if (err)
 		goto err_free;
+	kernel_param_lock(THIS_MODULE);
+	drain_ready = true;
+	kernel_param_unlock(THIS_MODULE);
 	return 0;
 
 err_free:
 	batch_free_counts();
+	kfree(retired);
 	kfree(drain_cpus);
 	kfree(drain_tails);
 	destroy_workqueue(drain_wq);
@@ -769,10 +898,14 @@ err_free:
 
 void synfin_netlink_exit(void)
 {
+	kernel_param_lock(THIS_MODULE);
+	drain_ready = false;
+	kernel_param_unlock(THIS_MODULE);
 	cancel_delayed_work_sync(&drain_work);
 	synfin_drain_sync();
 	genl_unregister_family(&synfin_family);
 	batch_free_counts();
+	kfree(retired);
 	kfree(drain_cpus);
 	kfree(drain_tails);
 	destroy_workqueue(drain_wq);

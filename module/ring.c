@@ -1,31 +1,85 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-CPU event rings: fixed-size records, one producer per CPU (bottom
- * halves disabled), drained by one worker. When a ring is full the newest
- * record is dropped and counted, per CPU and per network namespace, so the
- * drain can tell each namespace's listeners exactly how many they lost.
+ * halves disabled), drained by one worker. When a ring is full the
+ * producer is told so (NULL) and counts the loss itself.
  */
 #include <linux/cpumask.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
 #include <linux/vmalloc.h>
 
-#include "main.h"
-#include "netlink.h"
 #include "ring.h"
+
+static unsigned int ring_size = 4096;
+static unsigned int drain_watermark = 50;
+
+static int ring_size_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int err = kstrtouint(val, 0, &v);
+
+	if (err)
+		return err;
+	if (v < 16 || v > (1U << 20) || !is_power_of_2(v)) {
+		pr_err("ring_size must be a power of two from 16 to 1048576, not %u\n",
+		       v);
+		return -EINVAL;
+	}
+	ring_size = v;
+	return 0;
+}
+
+static const struct kernel_param_ops ring_size_ops = {
+	.set = ring_size_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(ring_size, &ring_size_ops, &ring_size, 0444);
+__MODULE_PARM_TYPE(ring_size, "uint");
+MODULE_PARM_DESC(ring_size,
+		 "Event records per CPU ring, a power of two from 16 to 1048576 (default 4096)");
+
+static int watermark_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int err = kstrtouint(val, 0, &v);
+
+	if (err)
+		return err;
+	if (v > 100) {
+		pr_err("drain_watermark is a percentage, 0 to 100, not %u\n", v);
+		return -EINVAL;
+	}
+	drain_watermark = v;
+	return 0;
+}
+
+static const struct kernel_param_ops watermark_ops = {
+	.set = watermark_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(drain_watermark, &watermark_ops, &drain_watermark, 0444);
+__MODULE_PARM_TYPE(drain_watermark, "uint");
+MODULE_PARM_DESC(drain_watermark,
+		 "Percent of ring_size at which a ring is drained at once, without waiting for drain_delay_ms (0: never; default 50)");
 
 struct synfin_ring __percpu *synfin_rings;
 static u32 ring_mask;
 static u32 ring_kick_at;	/* records that drain a ring at once; 0: never */
 
-int synfin_ring_init(unsigned int size)
+int synfin_ring_init(void)
 {
 	int cpu;
 
-	ring_mask = size - 1;
-	ring_kick_at = synfin_drain_watermark ?
-		       max(1U, size * synfin_drain_watermark / 100) : 0;
+	ring_mask = ring_size - 1;
+	ring_kick_at = drain_watermark ?
+		       max(1U, ring_size * drain_watermark / 100) : 0;
 	synfin_rings = alloc_percpu(struct synfin_ring);
 	if (!synfin_rings)
 		return -ENOMEM;
@@ -33,11 +87,14 @@ int synfin_ring_init(unsigned int size)
 	for_each_possible_cpu(cpu) {
 		struct synfin_ring *ring = per_cpu_ptr(synfin_rings, cpu);
 
-		ring->recs = vmalloc_node(array_size(size, sizeof(*ring->recs)),
+		ring->recs = vmalloc_node(array_size(ring_size,
+						     sizeof(*ring->recs)),
 					  cpu_to_node(cpu));
 		if (!ring->recs)
 			goto fail;
 	}
+	pr_debug("rings of %u records, drained at %u\n", ring_size,
+		 ring_kick_at);
 	return 0;
 
 fail:
@@ -57,40 +114,28 @@ void synfin_ring_exit(void)
 	synfin_rings = NULL;
 }
 
-struct synfin_rec *synfin_ring_reserve(struct net *net)
+struct synfin_rec *synfin_ring_reserve(void)
 {
 	struct synfin_ring *ring = this_cpu_ptr(synfin_rings);
 	/* Pairs with the release in synfin_ring_release(). */
 	u32 head = smp_load_acquire(&ring->head);
 
-	if (ring->tail - head > ring_mask) {
-		synfin_stat_inc(events_dropped);
-		this_cpu_inc(*synfin_pernet(net)->dropped);
-		synfin_drain_kick();
+	if (ring->tail - head > ring_mask)
 		return NULL;
-	}
 	return &ring->recs[ring->tail & ring_mask];
 }
 
-void synfin_ring_commit(void)
+bool synfin_ring_commit(void)
 {
 	struct synfin_ring *ring = this_cpu_ptr(synfin_rings);
 
-	u32 used;
-
 	/* Pairs with the acquire in synfin_ring_tail(). */
 	smp_store_release(&ring->tail, ring->tail + 1);
-	synfin_stat_inc(events_written);
 	/*
-	 * Batching waits drain_delay_ms, unless the ring is drain_watermark
-	 * full: only this CPU adds, one at a time, so the count passes that
-	 * mark on its way up and this kicks once per filling.
+	 * Only this CPU adds, one at a time, so the count passes the mark
+	 * on its way up: true once per filling.
 	 */
-	used = ring->tail - READ_ONCE(ring->head);
-	if (used == ring_kick_at)
-		synfin_drain_kick_now();
-	else
-		synfin_drain_kick();
+	return ring->tail - READ_ONCE(ring->head) == ring_kick_at;
 }
 
 u32 synfin_ring_tail(struct synfin_ring *ring)

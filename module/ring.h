@@ -47,28 +47,28 @@ struct synfin_rec {
 /*
  * A single-producer single-consumer ring per CPU. The producer is the
  * owning CPU with bottom halves disabled; the consumer is the drain
- * worker, serialised by its mutex.
+ * worker, serialised by its mutex. The ring counts nothing: its callers
+ * count what they wrote, dropped and sent.
  */
 struct synfin_ring {
-	/* consumer side */
-	u32 head;
-	u64 sent;			/* records handed to netlink */
-	u64 unheard;			/* records nobody listened for */
-	u64 send_failed;		/* records in batches netlink refused */
-	/* producer side */
-	u32 tail ____cacheline_aligned_in_smp;
+	u32 head;			/* consumer side */
+	u32 tail ____cacheline_aligned_in_smp;	/* producer side */
 	struct synfin_rec *recs;
 };
 
 extern struct synfin_ring __percpu *synfin_rings;
 
-int synfin_ring_init(unsigned int size);
+/* ring_size and drain_watermark, the module parameters, at load. */
+int synfin_ring_init(void);
 void synfin_ring_exit(void);
 
 /* Producer, BH disabled: a free slot on this CPU's ring, or NULL if full. */
-struct synfin_rec *synfin_ring_reserve(struct net *net);
-/* Producer: publish the slot synfin_ring_reserve() returned. */
-void synfin_ring_commit(void);
+struct synfin_rec *synfin_ring_reserve(void);
+/*
+ * Producer: publish the slot synfin_ring_reserve() returned. True when
+ * the ring has just reached drain_watermark: drain it now.
+ */
+bool synfin_ring_commit(void);
 
 /* Consumer, drain lock held. */
 u32 synfin_ring_tail(struct synfin_ring *ring);

@@ -298,6 +298,8 @@ static const struct {
 	{ SYNFIN_S_FLOWS_EVICTED, "flows_evicted" },
 	{ SYNFIN_S_FLOWS_TIMED_OUT, "flows_timed_out" },
 	{ SYNFIN_S_FLOWS_UNTRACKED, "flows_untracked" },
+	{ SYNFIN_S_BAD_CHECKSUM, "bad_checksum" },
+	{ SYNFIN_S_SEGMENTS_UNTRACKED, "segments_untracked" },
 };
 #define N_STATS (sizeof(stat_names) / sizeof(stat_names[0]))
 
@@ -426,14 +428,20 @@ static bool flow_state_match(const struct sf_flow *fl)
 	return false;
 }
 
+struct flows_ctx {
+	FILE *out;
+	int count;
+};
+
 static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN];
+	struct flows_ctx *ctx = arg;
+	int *count = &ctx->count;
 	struct timespec now;
 	const struct nlattr *a;
 	struct sf_flow fl;
 	uint64_t now_ns, idle;
-	int *count = arg;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	now_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
@@ -448,7 +456,7 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 		sf_addr_str(fl.family, fl.saddr, sa, sizeof(sa));
 		idle = now_ns > fl.last_ns ? now_ns - fl.last_ns : 0;
 		if (opt_json) {
-			printf("{\"conn\":%llu,\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"client_state\":\"%s\",\"server_state\":\"%s\",\"history\":\"%s\",\"events\":%u,\"client_segments\":%u,\"server_segments\":%u,\"client_bytes\":%llu,\"server_bytes\":%llu,\"age_ns\":%llu,\"idle_ns\":%llu}\n",
+			fprintf(ctx->out, "{\"conn\":%llu,\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"client_state\":\"%s\",\"server_state\":\"%s\",\"history\":\"%s\",\"events\":%u,\"client_segments\":%u,\"server_segments\":%u,\"client_bytes\":%llu,\"server_bytes\":%llu,\"age_ns\":%llu,\"idle_ns\":%llu}\n",
 			       (unsigned long long)fl.conn,
 			       fl.family == AF_INET ? "ipv4" : "ipv6", ca,
 			       fl.cport, sa, fl.sport,
@@ -467,11 +475,11 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 			snprintf(s, sizeof(s), fl.family == AF_INET6 ?
 				 "[%s]:%u" : "%s:%u", sa, fl.sport);
 			if (!*count)
-				printf("%-8s %-30s %-30s %-12s %-12s %7s %7s %9s %9s %-12s\n",
+				fprintf(ctx->out, "%-8s %-30s %-30s %-12s %-12s %7s %7s %9s %9s %-12s\n",
 				       "conn", "client", "server", "client",
 				       "server", "c>s", "s>c", "age_s",
 				       "idle_s", "history");
-			printf("%-8llu %-30s %-30s %-12s %-12s %7u %7u %9.1f %9.1f %-12s\n",
+			fprintf(ctx->out, "%-8llu %-30s %-30s %-12s %-12s %7u %7u %9.1f %9.1f %-12s\n",
 			       (unsigned long long)fl.conn, c, s,
 			       sf_state_name(fl.state[0]),
 			       sf_state_name(fl.state[1]), fl.segs[0],
@@ -482,6 +490,53 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 		(*count)++;
 	}
 	return MNL_CB_OK;
+}
+
+#define FLOWS_DUMP_TRIES	5
+
+/*
+ * One dump of the table, printed once whole. A dump whose table changed
+ * between its parts (NLM_F_DUMP_INTR) may list a flow twice or miss one:
+ * it is done again, and the last try is printed with a warning.
+ */
+static int dump_flows(int *count)
+{
+	struct flows_ctx ctx;
+	struct sf_nl *nl;
+	int tries, err = 0;
+	bool intr = false;
+	char *buf = NULL;
+	size_t len = 0;
+
+	err = open_resolved(&nl);
+	if (err)
+		return err;
+	for (tries = 0; tries < FLOWS_DUMP_TRIES; tries++) {
+		free(buf);
+		buf = NULL;
+		ctx.count = 0;
+		ctx.out = open_memstream(&buf, &len);
+		if (!ctx.out) {
+			err = -errno;
+			break;
+		}
+		err = sf_nl_request(nl, SYNFIN_CMD_GET_FLOWS, true, flows_cb,
+				    &ctx);
+		intr = sf_nl_dump_intr(nl);
+		fclose(ctx.out);
+		if (err || !intr)
+			break;
+	}
+	sf_nl_close(nl);
+	if (!err) {
+		if (intr)
+			fprintf(stderr, "synfin: flows came and went during each of %d dumps: this one may list a flow twice or miss one\n",
+				FLOWS_DUMP_TRIES);
+		fwrite(buf, 1, len, stdout);
+		*count = ctx.count;
+	}
+	free(buf);
+	return err ? report_nl_error("dumping flows", err) : SF_EXIT_OK;
 }
 
 static int cmd_flows(void)
@@ -501,8 +556,7 @@ static int cmd_flows(void)
 		}
 	}
 
-	rc = one_request(SYNFIN_CMD_GET_FLOWS, true, flows_cb, &count,
-			 "dumping flows");
+	rc = dump_flows(&count);
 	if (!rc && !opt_json && !count)
 		printf("no flows tracked in this network namespace\n");
 	return rc;

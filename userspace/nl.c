@@ -22,6 +22,7 @@ struct sf_nl {
 	int ctrl_grp;
 	char *buf;
 	size_t buflen;
+	bool dump_intr;		/* the last dump was interrupted */
 };
 
 struct sf_nl *sf_nl_open(void)
@@ -135,6 +136,29 @@ static struct nlmsghdr *put_genl(struct sf_nl *nl, uint16_t type, uint8_t cmd,
 	return nlh;
 }
 
+/*
+ * A dump whose table changed between its parts says so with
+ * NLM_F_DUMP_INTR, on which libmnl stops: note it and read on, so that
+ * the caller has the whole dump and can decide (sf_nl_dump_intr()).
+ */
+static void note_dump_intr(struct sf_nl *nl, size_t len)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)nl->buf;
+	int left = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+			nl->dump_intr = true;
+			nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+		}
+	}
+}
+
+bool sf_nl_dump_intr(const struct sf_nl *nl)
+{
+	return nl->dump_intr;
+}
+
 /* Send @nlh and run @cb over the replies until the ACK or DONE. */
 static int transact(struct sf_nl *nl, struct nlmsghdr *nlh, sf_msg_cb cb,
 		    void *arg)
@@ -149,6 +173,7 @@ static int transact(struct sf_nl *nl, struct nlmsghdr *nlh, sf_msg_cb cb,
 		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buflen);
 		if (n < 0)
 			return -errno;
+		note_dump_intr(nl, (size_t)n);
 		ret = mnl_cb_run(nl->buf, (size_t)n, seq, nl->portid,
 				 (mnl_cb_t)cb, arg);
 	} while (ret > 0);
@@ -215,6 +240,7 @@ int sf_nl_request(struct sf_nl *nl, uint8_t cmd, bool dump, sf_msg_cb cb,
 
 	nlh = put_genl(nl, nl->family, cmd, SYNFIN_GENL_VERSION,
 		       NLM_F_ACK | (dump ? NLM_F_DUMP : 0));
+	nl->dump_intr = false;
 	return transact(nl, nlh, cb, arg);
 }
 

@@ -265,10 +265,11 @@ int sf_read_file(const char *path, const struct sf_read_limits *lim)
 		return SF_EXIT_ERROR;
 	}
 	/* The module's defaults, but for TIME_WAIT, which may be chosen. */
-	r.ms[SYNFIN_TO_LINGER] = 10000;
-	r.ms[SYNFIN_TO_SYN] = 120000;
-	r.ms[SYNFIN_TO_ESTABLISHED] = 432000000;
-	r.ms[SYNFIN_TO_CLOSE] = 120000;
+	r.ms[SYNFIN_TO_LINGER] = SYNFIN_DEFAULT_LINGER_MS;
+	r.ms[SYNFIN_TO_SYN] = SYNFIN_DEFAULT_SYN_MS;
+	r.ms[SYNFIN_TO_ESTABLISHED] = SYNFIN_DEFAULT_ESTABLISHED_MS;
+	r.ms[SYNFIN_TO_CLOSE] = SYNFIN_DEFAULT_CLOSE_MS;
+	r.ms[SYNFIN_TO_UNCONFIRMED] = SYNFIN_DEFAULT_UNCONFIRMED_MS;
 	r.ms[SYNFIN_TO_TIME_WAIT] = lim->time_wait_ms;
 
 	while ((err = pcap_next_ex(pc, &h, &data)) == 1)

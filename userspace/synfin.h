@@ -114,6 +114,8 @@ typedef int (*sf_msg_cb)(const struct nlmsghdr *nlh, void *arg);
 /* Send a request without attributes and feed replies to @cb. */
 int sf_nl_request(struct sf_nl *nl, uint8_t cmd, bool dump, sf_msg_cb cb,
 		  void *arg);
+/* Did the table change while the last request dumped it? */
+bool sf_nl_dump_intr(const struct sf_nl *nl);
 /* Receive one buffer of notifications; 0, -ENOBUFS, -EAGAIN, -errno. */
 int sf_nl_recv(struct sf_nl *nl, sf_msg_cb cb, void *arg, bool *family_gone);
 uint16_t sf_nl_family_id(const struct sf_nl *nl);

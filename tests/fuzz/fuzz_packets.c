@@ -2,9 +2,12 @@
 /*
  * libFuzzer target: header parsing, the bounded flow table and the state
  * machine, fed arbitrary packets. Input: one byte, of which the low
- * nibble is the table capacity and the high one a link type (0: raw IP),
- * then frames, each a 2-byte big-endian length and that many bytes. Any
- * invariant broken aborts, which libFuzzer reports.
+ * nibble is the table capacity and the high one a link type (0: raw IP);
+ * one byte k: when not 0, every new flow's counters that segments drive
+ * (segments, retransmissions, zero windows) start k below their maximum,
+ * so that a few segments take them there; then frames, each a 2-byte
+ * big-endian length and that many bytes. Any invariant broken aborts,
+ * which libFuzzer reports; a loop that does not end is a timeout.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +47,18 @@ static void check_flow(const struct sf_flow_entry *e,
 	CHECK(memchr(e->fsm.history, 0, SYNFIN_HISTORY_LEN) != NULL);
 }
 
+/* Start @f's outsider-driven counters @k below their maximum. */
+static void preset_counters(struct synfin_fsm *f, unsigned int k)
+{
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		f->segs[side] = SYNFIN_COUNT_MAX - k;
+		f->retrans[side] = SYNFIN_COUNT_MAX - k;
+		f->zero_win[side] = SYNFIN_COUNT_MAX - k;
+	}
+}
+
 static const int links[16] = {
 	SF_DLT_RAW, SF_DLT_EN10MB, SF_DLT_LINUX_SLL, SF_DLT_LINUX_SLL2,
 	SF_DLT_NULL, SF_DLT_LOOP, SF_DLT_IPV4, SF_DLT_IPV6, SF_DLT_RAW_BSD,
@@ -56,16 +71,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sf_table *t;
 	uint32_t cap;
 	uint64_t ts = 0;
+	unsigned int preset;
 	int dlt;
 
-	if (size < 1)
+	if (size < 2)
 		return 0;
 	cap = (data[0] & 15) + 1;	/* tiny tables: evictions happen */
 	dlt = links[data[0] >> 4];
+	preset = data[1];
 	t = sf_table_new(cap);
 	CHECK(t);
-	data++;
-	size--;
+	data += 2;
+	size -= 2;
 
 	while (size >= 2) {
 		size_t len = (size_t)data[0] << 8 | data[1];
@@ -94,6 +111,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			e = sf_table_segment(t, &p, ++ts, &from, &res, &what,
 					     &old);
 			CHECK(e);
+			/* as if it had run long: its next segments take the
+			 * counters to their maximum, where they must stay */
+			if (preset && (what & (SF_TBL_CREATED | SF_TBL_RESTARTED)))
+				preset_counters(&e->fsm, preset);
+			CHECK(!preset || e->fsm.segs[0] == 0 ||
+			      e->fsm.segs[0] >= SYNFIN_COUNT_MAX - preset);
+			CHECK(!preset || e->fsm.segs[1] == 0 ||
+			      e->fsm.segs[1] >= SYNFIN_COUNT_MAX - preset);
 			CHECK(from == SYNFIN_CLIENT || from == SYNFIN_SERVER);
 			check_flow(e, &res);
 			if (synfin_fsm_ended(&e->fsm))

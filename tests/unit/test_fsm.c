@@ -57,9 +57,10 @@ static void run(const struct step *steps, int first_side)
 
 	for (i = 0; steps[i].from >= 0; i++) {
 		const struct step *st = &steps[i];
+		/* Open windows: a FIN is obeyed only inside the window. */
 		struct synfin_seg seg = {
 			.seq = st->seq, .ack = st->ack, .len = st->len,
-			.flags = st->flags,
+			.flags = st->flags, .win = 65535,
 		};
 
 		if (i == 0)
@@ -357,22 +358,23 @@ static void test_timeouts_and_counts(void **state)
 	static const __u32 ms[SYNFIN_TO_COUNT] = {
 		[SYNFIN_TO_LINGER] = 1, [SYNFIN_TO_SYN] = 2,
 		[SYNFIN_TO_ESTABLISHED] = 3, [SYNFIN_TO_CLOSE] = 4,
-		[SYNFIN_TO_TIME_WAIT] = 5,
+		[SYNFIN_TO_TIME_WAIT] = 5, [SYNFIN_TO_UNCONFIRMED] = 6,
 	};
 	struct synfin_fsm f;
 	struct synfin_fsm_result res;
-	struct synfin_seg seg = { .seq = 100, .flags = F_S, .wscale = -1 };
+	struct synfin_seg seg = { .seq = 100, .flags = F_S, .win = 1000,
+				  .wscale = -1 };
 
 	(void)state;
 	synfin_fsm_init(&f, &seg);
 	synfin_fsm_segment(&f, C, &seg, &res);		/* SYN_SENT/LISTEN */
 	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 2);
 	seg = (struct synfin_seg){ .seq = 900, .ack = 101, .flags = F_S | F_A,
-				   .wscale = -1 };
+				   .win = 1000, .wscale = -1 };
 	synfin_fsm_segment(&f, S, &seg, &res);		/* ESTABLISHED/SYN_RCVD */
 	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 3);
 	seg = (struct synfin_seg){ .seq = 101, .ack = 901, .len = 7,
-				   .flags = F_A, .wscale = -1 };
+				   .flags = F_A, .win = 1000, .wscale = -1 };
 	synfin_fsm_segment(&f, C, &seg, &res);		/* both ESTABLISHED */
 	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 3);
 	seg = (struct synfin_seg){ .seq = 108, .ack = 901, .flags = F_F | F_A,
@@ -560,7 +562,7 @@ static void test_anomaly_simultaneous_and_flags(void **state)
 	};
 	static const struct astep flags[] = {
 		AHS(100, 900),
-		{ C, F_S | F_F, 5000, 0, 0, 1000,
+		{ C, F_S | F_F, 101, 0, 0, 1000,
 		  SYNFIN_AN_INVALID_FLAGS | SYNFIN_AN_UNEXPECTED_SYN, F1, CW },
 		AEND
 	};
@@ -852,6 +854,151 @@ static void test_rst_in_every_state(void **state)
 	}
 }
 
+/* FINs and SYNs outside the receiver's window are dropped: no move. */
+static void test_fin_and_syn_window(void **state)
+{
+	static const struct astep fin[] = {
+		AHS(100, 900),
+		/* far outside the server's 1000-byte window */
+		{ C, F_F | F_A, 101 + 50000, 901, 0, 1000,
+		  SYNFIN_AN_FIN_OUT_OF_WINDOW, ES, ES },
+		/* before what the server expects: an old FIN */
+		{ C, F_F | F_A, 50, 901, 0, 1000,
+		  SYNFIN_AN_FIN_OUT_OF_WINDOW, ES, ES },
+		/* inside it, after data in flight: obeyed */
+		{ C, F_F | F_A, 101 + 500, 901, 0, 1000, 0, F1, CW },
+		AEND
+	};
+	static const struct astep syn[] = {
+		AHS(100, 900),
+		{ C, F_S, 7000, 0, 0, 1000, SYNFIN_AN_SYN_OUT_OF_WINDOW, ES, ES },
+		{ C, F_S, 101, 0, 0, 1000, SYNFIN_AN_UNEXPECTED_SYN, ES, ES },
+		AEND
+	};
+	static const struct astep fin_server[] = {
+		AHS(100, 900),
+		{ S, F_F | F_A, 901 + 70000, 101, 0, 1000,
+		  SYNFIN_AN_FIN_OUT_OF_WINDOW, ES, ES },
+		{ S, F_F | F_A, 901, 101, 0, 1000, 0, CW, F1 },
+		AEND
+	};
+	struct synfin_fsm f;
+
+	(void)state;
+	f = run_anomalies(fin);
+	/* The dropped FINs left no trace: one F, the obeyed one. */
+	assert_string_equal(f.history, "ShAF");
+	assert_int_equal(f.segs[C], 3);
+	run_anomalies(syn);
+	run_anomalies(fin_server);
+}
+
+/* Picked up mid-stream, the window scale is unknown: judged liberally. */
+static void test_midstream_window_is_liberal(void **state)
+{
+	static const struct astep s[] = {
+		{ C, F_A, 1000, 5000, 100, 512, SYNFIN_AN_MIDSTREAM, ES, ES },
+		{ S, F_A, 5000, 1100, 0, 512, 0, ES, ES },
+		/* 512 << 7 bytes in flight: inside a scaled window */
+		{ C, F_F | F_A, 1100 + 60000, 5000, 0, 512, 0, F1, CW },
+		AEND
+	};
+
+	(void)state;
+	run_anomalies(s);
+}
+
+/* Counters an outsider drives stop at their maximum: no wrap, no hang. */
+static void test_counters_saturate(void **state)
+{
+	struct synfin_seg syn = { .seq = 100, .flags = F_S, .win = 1000,
+				  .wscale = -1 };
+	struct synfin_seg zw = { .seq = 5, .ack = 101, .flags = F_A,
+				 .wscale = -1 };
+	struct synfin_seg data = { .seq = 101, .ack = 6, .len = 10,
+				   .flags = F_A, .win = 1000, .wscale = -1 };
+	struct synfin_fsm_result res;
+	struct synfin_fsm f;
+	int i;
+
+	(void)state;
+	synfin_fsm_init(&f, &syn);
+	synfin_fsm_segment(&f, C, &syn, &res);
+	f.zero_win[S] = SYNFIN_COUNT_MAX - 2;
+	f.segs[S] = SYNFIN_COUNT_MAX - 2;
+	for (i = 0; i < 5; i++)
+		synfin_fsm_segment(&f, S, &zw, &res);
+	assert_int_equal(f.zero_win[S], SYNFIN_COUNT_MAX);
+	assert_int_equal(f.segs[S], SYNFIN_COUNT_MAX);
+	/* 4294967295 is no power of ten: no letter for it, nor a wrap to 0 */
+	assert_string_equal(f.history, "Sa");
+	synfin_fsm_segment(&f, C, &data, &res);
+	f.retrans[C] = SYNFIN_COUNT_MAX - 1;
+	for (i = 0; i < 3; i++)
+		synfin_fsm_segment(&f, C, &data, &res);	/* retransmissions */
+	assert_int_equal(f.retrans[C], SYNFIN_COUNT_MAX);
+	/* from 0 again: 1, 10 and 100 still get their letter */
+	f.zero_win[C] = 0;
+	for (i = 0; i < 100; i++) {
+		struct synfin_seg z = { .seq = 111, .ack = 6, .flags = F_A,
+					.wscale = -1 };
+
+		synfin_fsm_segment(&f, C, &z, &res);
+	}
+	assert_int_equal(f.zero_win[C], 100);
+	assert_string_equal(f.history, "SaDAWWW");
+}
+
+/* Confirmed by traffic both ways; strangers' flows go first and soon. */
+static void test_confirmed_and_eviction_rank(void **state)
+{
+	static const __u32 ms[SYNFIN_TO_COUNT] = {
+		[SYNFIN_TO_LINGER] = 1, [SYNFIN_TO_SYN] = 200,
+		[SYNFIN_TO_ESTABLISHED] = 300, [SYNFIN_TO_CLOSE] = 400,
+		[SYNFIN_TO_TIME_WAIT] = 500, [SYNFIN_TO_UNCONFIRMED] = 60,
+	};
+	struct synfin_seg ack = { .seq = 1, .ack = 2, .flags = F_A,
+				  .win = 100, .wscale = -1 };
+	struct synfin_seg syn = { .seq = 100, .flags = F_S, .win = 100,
+				  .wscale = -1 };
+	struct synfin_seg synack = { .seq = 900, .ack = 101,
+				     .flags = F_S | F_A, .win = 100,
+				     .wscale = -1 };
+	struct synfin_seg hs = { .seq = 101, .ack = 901, .flags = F_A,
+				 .win = 100, .wscale = -1 };
+	struct synfin_fsm_result res;
+	struct synfin_fsm f;
+
+	(void)state;
+	/* a bare ACK from nowhere: mid-stream, one direction */
+	synfin_fsm_init(&f, &ack);
+	synfin_fsm_segment(&f, C, &ack, &res);
+	assert_false(synfin_fsm_confirmed(&f));
+	assert_int_equal(synfin_fsm_evict_rank(&f), SYNFIN_EVICT_UNCONFIRMED);
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 60);
+	/* the other side answers: a confirmed open connection stays */
+	ack = (struct synfin_seg){ .seq = 2, .ack = 1, .flags = F_A,
+				   .win = 100, .wscale = -1 };
+	synfin_fsm_segment(&f, S, &ack, &res);
+	assert_true(synfin_fsm_confirmed(&f));
+	assert_int_equal(synfin_fsm_evict_rank(&f), SYNFIN_EVICT_NEVER);
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 300);
+
+	/* a SYN alone is unconfirmed; the SYN-ACK confirms it */
+	synfin_fsm_init(&f, &syn);
+	synfin_fsm_segment(&f, C, &syn, &res);
+	assert_int_equal(synfin_fsm_evict_rank(&f), SYNFIN_EVICT_UNCONFIRMED);
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 60);
+	synfin_fsm_segment(&f, S, &synack, &res);
+	assert_int_equal(synfin_fsm_evict_rank(&f), SYNFIN_EVICT_HANDSHAKE);
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 300);
+	synfin_fsm_segment(&f, C, &hs, &res);
+	assert_int_equal(synfin_fsm_evict_rank(&f), SYNFIN_EVICT_NEVER);
+	synfin_fsm_close(&f, &res);
+	assert_int_equal(synfin_fsm_evict_rank(&f), SYNFIN_EVICT_ENDED);
+	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -885,6 +1032,10 @@ int main(void)
 		cmocka_unit_test(test_window_scaling_applies_to_rst_check),
 		cmocka_unit_test(test_history_and_conn_state),
 		cmocka_unit_test(test_history_repeats_and_log_letters),
+		cmocka_unit_test(test_fin_and_syn_window),
+		cmocka_unit_test(test_midstream_window_is_liberal),
+		cmocka_unit_test(test_counters_saturate),
+		cmocka_unit_test(test_confirmed_and_eviction_rank),
 	};
 
 	return cmocka_run_group_tests_name("fsm", tests, NULL, NULL);

@@ -160,12 +160,48 @@ static void test_syn_reuses_ended_tuple(void **state)
 	sf_table_free(t);
 }
 
+/*
+ * What synfin read runs on a capture of 2^32 zero windows on one tuple,
+ * the counters started where the capture would have taken them: the
+ * segments are applied, the counters stop at their maximum, nothing
+ * loops.
+ */
+static void test_counters_saturate_through_the_table(void **state)
+{
+	struct sf_table *t = sf_table_new(4);
+	struct sf_flow_entry *e;
+	int i;
+
+	(void)state;
+	e = feed(t, 0, four_way, 3, 40002);	/* both ESTABLISHED */
+	e->fsm.zero_win[SYNFIN_SERVER] = SYNFIN_COUNT_MAX - 3;
+	e->fsm.segs[SYNFIN_SERVER] = SYNFIN_COUNT_MAX - 3;
+	for (i = 0; i < 10; i++) {
+		struct synfin_fsm_result res;
+		enum synfin_side from;
+		struct sf_packet p;
+		unsigned int what;
+		uint8_t buf[80];
+		size_t len = build(buf, 0, 2, 1, 80, 40002, 901, 101, F_A);
+
+		buf[20 + 14] = 0;		/* a zero window */
+		assert_int_equal(sf_packet_parse(buf, len, &p), SF_PKT_OK);
+		assert_ptr_equal(sf_table_segment(t, &p, 100 + i, &from, &res,
+						  &what, NULL), e);
+	}
+	assert_int_equal(e->fsm.zero_win[SYNFIN_SERVER], SYNFIN_COUNT_MAX);
+	assert_int_equal(e->fsm.segs[SYNFIN_SERVER], SYNFIN_COUNT_MAX);
+	assert_int_equal(e->fsm.state[SYNFIN_SERVER], SYNFIN_ST_ESTABLISHED);
+	sf_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_both_families_server_closes_first),
 		cmocka_unit_test(test_capacity_and_lru),
 		cmocka_unit_test(test_syn_reuses_ended_tuple),
+		cmocka_unit_test(test_counters_saturate_through_the_table),
 	};
 
 	return cmocka_run_group_tests_name("table", tests, NULL, NULL);

@@ -87,11 +87,59 @@ settle() { sleep 2; }
 # One of the module's whole-module counters (synfin stats).
 stat_of() { "$SYNFIN" stats --json | $PY -c "import json,sys; print(json.load(sys.stdin)['total']['$1'])"; }
 
+
+# ---- sections: each starts from a fresh module, any may be left out ----
+. "$here/unpriv.sh"
+for f in hostile faults; do	# hostile_section, faults_section
+	[ -f "$here/$f.sh" ] && . "$here/$f.sh"
+done
+
+# Is section $1 wanted? SYNFIN_VM_SECTIONS (from the kernel command line,
+# see guest-init.sh): names separated by spaces or commas; empty or
+# "all": every one.
+want() {
+	local s=" ${SYNFIN_VM_SECTIONS//,/ } "
+	[ -z "${SYNFIN_VM_SECTIONS// /}" ] || [[ $s == *" all "* ]] || [[ $s == *" $1 "* ]]
+}
+
+# The module as a section expects it: loaded, with the suite's timeouts.
+fresh_module() {
+	rmmod synfin 2>/dev/null
+	insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 syn_timeout_ms=1500 ||
+		ko "insmod for a section"
+}
+
+section() { # name function
+	if ! declare -F "$2" > /dev/null; then
+		ko "section $1: no function $2"
+	elif want "$1"; then
+		echo "== section $1"
+		fresh_module
+		"$2"
+		stop_all
+	else
+		echo "SKIP: section $1 (not in SYNFIN_VM_SECTIONS=$SYNFIN_VM_SECTIONS)"
+	fi
+}
+
+# Two namespaces joined by veth: inj (vi) sends crafted frames to obs
+# (vo, 192.0.2.254), whose MAC is $mac.
+inj_obs_up() {
+	ip netns add inj && ip netns add obs
+	ip link add vi type veth peer name vo
+	ip link set vi netns inj && ip link set vo netns obs
+	ip -n inj link set vi up && ip -n obs link set vo up
+	ip -n obs addr add 192.0.2.254/24 dev vo
+	mac=$(ip netns exec obs cat /sys/class/net/vo/address)
+}
+
 echo "== synfin VM suite on $(uname -r), $(nproc) CPUs"
 insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 syn_timeout_ms=1500 || { echo "FAIL: insmod"; echo "0 passed, 1 failed"; exit 1; }
 ok "insmod $(basename "$KO")"
 modprobe veth
 
+# ==== core: real traffic against tcpdump and conntrack, crafted segments ====
+sec_core() {
 # ---- loopback, IPv4 and IPv6 ----
 for fam in 4 6; do
 	if [ $fam = 4 ]; then host=127.0.0.1; else host=::1; fi
@@ -233,12 +281,7 @@ check "conntrack -E and synfin agree on every connection's life" \
 nft delete table inet synfin_ct
 
 # ---- crafted segments: every state machine path, in the live kernel ----
-ip netns add inj && ip netns add obs
-ip link add vi type veth peer name vo
-ip link set vi netns inj && ip link set vo netns obs
-ip -n inj link set vi up && ip -n obs link set vo up
-ip -n obs addr add 192.0.2.254/24 dev vo
-mac=$(ip netns exec obs cat /sys/class/net/vo/address)
+inj_obs_up
 reader inject obs
 ip netns exec inj $PY "$here/inject.py" send vi "$mac" || ko "inject: sending"
 sleep 3		# TIME_WAIT (1 s) and the unanswered SYN (1.5 s) run out
@@ -257,7 +300,13 @@ print('sent', want['sent'], 'want', want, 'got', got)
 assert got == {'segments': want['segments'], 'malformed': want['malformed']}, (got, want)
 "
 
+ip netns del inj && ip netns del obs
+}
+
+# ==== load: floods, loss, unloading under traffic ====
+sec_load() {
 # ---- SYN flood from random sources: bounded, counted, nothing unaccounted ----
+inj_obs_up
 ip -n inj addr add 192.0.2.1/24 dev vi
 echo 1024 > /sys/module/synfin/parameters/max_flows
 # Unanswered SYNs must outlive the flood, or a slow kernel (KASAN, lockdep)
@@ -317,11 +366,10 @@ assert (d['nl_send_failed'] == 0) == (unknown == 0), (unknown, d)
 check "SYN flood: no soft lockup, RCU stall or hung task" \
 	bash -c "! dmesg | grep -E 'soft lockup|rcu_sched self-detected|rcu.*stall|blocked for more than'"
 echo 65536 > /sys/module/synfin/parameters/max_flows
+ip netns del inj && ip netns del obs
 # A fresh module for what follows, whose counters must show no loss.
 check "rmmod after the flood" rmmod synfin
 insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 syn_timeout_ms=1500 || ko "insmod after the flood"
-
-ip netns del inj && ip netns del obs
 
 # ---- a reader killed with SIGKILL mid-stream ----
 server "" 127.0.0.1 9450
@@ -351,64 +399,6 @@ evs = [json.loads(l) for l in open('$OUT/after-kill.json')]
 summ = [e for e in evs if e['type'] == 'summary' and e['sport'] == 9450]
 assert len(summ) == 1 and summ[0]['conn_state'] == 'SF', evs
 print('killed after', sum(1 for _ in open('$OUT/killed.json')), 'lines; then', len(evs), 'events, summary', summ[0]['how'])
-"
-
-# ---- privileges ----
-denied() { # expect exit 4 and a clear message
-	local out rc
-	out=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	[ $rc = 4 ] && grep -q "permission denied" <<< "$out" || {
-		echo "rc=$rc: $out"
-		return 1
-	}
-}
-nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
-check "unprivileged watch is refused" denied "${nobody[@]}" "$SYNFIN" watch
-check "unprivileged stats is refused" denied "${nobody[@]}" "$SYNFIN" stats
-check "unprivileged flows is refused" denied "${nobody[@]}" "$SYNFIN" flows
-check "user namespace without CAP_NET_ADMIN over the netns is refused" \
-	denied unshare --user --map-root-user "$SYNFIN" watch
-check "user namespace owning its netns may watch it" \
-	unshare --user --map-root-user --net "$SYNFIN" stats
-check "unprivileged raw netlink requests get EPERM" \
-	"${nobody[@]}" $PY "$here/nlprobe.py" --denied
-check "malformed netlink requests get clear errors" $PY "$here/nlprobe.py"
-check "2000 random netlink requests to every command: clear errors, family still works" \
-	$PY "$here/nlprobe.py" --random 2000
-
-# ---- stats and flows ----
-check "flows lists a live connection with both states, counts, filters" \
-	$PY "$here/flowscheck.py" "$SYNFIN"
-check "the kernel's YNL client dumps flows, reads stats and events via synfin.yaml" \
-	$PY "$here/ynlcheck.py" "$SYNFIN" "$top/build/tools" "$top/module/uapi/synfin.yaml"
-sleep 0.3
-"$SYNFIN" stats --json > "$OUT/stats.json"
-cat "$OUT/stats.json"
-check "stats: written = sent + unheard + send failures, nothing dropped" $PY -c "
-import json
-t = json.load(open('$OUT/stats.json'))['total']
-assert t['events_written'] == t['events_sent'] + t['events_unheard'] + t['nl_send_failed'], t
-assert t['events_dropped'] == 0 and t['nl_send_failed'] == 0 and t['malformed'] == 0, t
-assert t['segments'] > 0 and t['flows_created'] > 0, t
-"
-
-# ---- no reader anywhere: every event counted as unheard, none sent ----
-server "" 127.0.0.1 9460
-settle
-"$SYNFIN" stats --json > "$OUT/noreader-before.json"
-client "" 127.0.0.1 9460 client-close || ko "no reader: traffic"
-settle
-"$SYNFIN" stats --json > "$OUT/noreader-after.json"
-stop_all
-check "no reader: the connection's events are counted as unheard, none sent or lost" $PY -c "
-import json
-b = json.load(open('$OUT/noreader-before.json'))['total']
-a = json.load(open('$OUT/noreader-after.json'))['total']
-d = {k: a[k] - b[k] for k in a}
-print(d)
-assert d['events_written'] >= 6 and d['events_unheard'] == d['events_written'], d
-assert d['events_sent'] == 0 and d['events_dropped'] == 0 and d['nl_send_failed'] == 0, d
 "
 
 # ---- full rings and a full table: exact loss accounting ----
@@ -512,6 +502,103 @@ cycles() {
 check "50 insmod/rmmod cycles under traffic, a reader attached each time" cycles
 kill $lpid 2>/dev/null; wait $lpid 2>/dev/null
 stop_all
+
+}
+
+# ==== api: privileges, netlink requests, stats, flows, YNL ====
+sec_api() {
+# ---- privileges ----
+denied() { # expect exit 4 and a clear message
+	local out rc
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	[ $rc = 4 ] && grep -q "permission denied" <<< "$out" || {
+		echo "rc=$rc: $out"
+		return 1
+	}
+}
+# unpriv: copies of the programs run as nobody, who may not be able to
+# read the checkout (a clone in root's 0700 home).
+check "unprivileged watch is refused" denied unpriv "$SYNFIN" watch
+check "unprivileged stats is refused" denied unpriv "$SYNFIN" stats
+check "unprivileged flows is refused" denied unpriv "$SYNFIN" flows
+check "user namespace without CAP_NET_ADMIN over the netns is refused" \
+	denied unshare --user --map-root-user "$SYNFIN" watch
+check "user namespace owning its netns may watch it" \
+	unshare --user --map-root-user --net "$SYNFIN" stats
+check "unprivileged raw netlink requests get EPERM" \
+	unpriv $PY "$here/nlprobe.py" --denied
+check "malformed netlink requests get clear errors" $PY "$here/nlprobe.py"
+check "2000 random netlink requests to every command: clear errors, family still works" \
+	$PY "$here/nlprobe.py" --random 2000
+
+# ---- stats and flows ----
+check "flows lists a live connection with both states, counts, filters" \
+	$PY "$here/flowscheck.py" "$SYNFIN"
+check "the kernel's YNL client dumps flows, reads stats and events via synfin.yaml" \
+	$PY "$here/ynlcheck.py" "$SYNFIN" "$top/build/tools" "$top/module/uapi/synfin.yaml"
+sleep 0.3
+"$SYNFIN" stats --json > "$OUT/stats.json"
+cat "$OUT/stats.json"
+check "stats: written = sent + unheard + send failures, nothing dropped" $PY -c "
+import json
+t = json.load(open('$OUT/stats.json'))['total']
+assert t['events_written'] == t['events_sent'] + t['events_unheard'] + t['nl_send_failed'], t
+assert t['events_dropped'] == 0 and t['nl_send_failed'] == 0 and t['malformed'] == 0, t
+assert t['segments'] > 0 and t['flows_created'] > 0, t
+"
+
+# ---- a flows dump says when the table changed under it ----
+ip netns add dumpns && ip -n dumpns link set lo up
+check "a flows dump with flows made between its parts says so (NLM_F_DUMP_INTR)" \
+	ip netns exec dumpns $PY "$here/dumpintr.py" 200
+ip netns del dumpns
+
+# ---- namespaces: connection ids and counters of their own ----
+ip netns add cidns && ip -n cidns link set lo up
+reader cid cidns
+server cidns 127.0.0.1 9470
+client cidns 127.0.0.1 9470 client-close || ko "connection ids: traffic"
+settle
+ip netns exec cidns "$SYNFIN" stats --json > "$OUT/cid-stats.json"
+stop_all
+ip netns del cidns
+check "a namespace's first connection is its connection 1; its stats are its own" $PY -c "
+import json
+evs = [json.loads(l) for l in open('$OUT/cid.json')]
+conns = sorted({e['conn'] for e in evs if e['type'] == 'segment'})
+t = json.load(open('$OUT/cid-stats.json'))['total']
+print('connections', conns, 'stats', t)
+assert conns == [1], conns
+# one connection of 10 segments or so: not the host's hundreds
+assert 0 < t['segments'] < 40 and t['flows_created'] == 1, t
+"
+
+# ---- no reader anywhere: every event counted as unheard, none sent ----
+server "" 127.0.0.1 9460
+settle
+"$SYNFIN" stats --json > "$OUT/noreader-before.json"
+client "" 127.0.0.1 9460 client-close || ko "no reader: traffic"
+settle
+"$SYNFIN" stats --json > "$OUT/noreader-after.json"
+stop_all
+check "no reader: the connection's events are counted as unheard, none sent or lost" $PY -c "
+import json
+b = json.load(open('$OUT/noreader-before.json'))['total']
+a = json.load(open('$OUT/noreader-after.json'))['total']
+d = {k: a[k] - b[k] for k in a}
+print(d)
+assert d['events_written'] >= 6 and d['events_unheard'] == d['events_written'], d
+assert d['events_sent'] == 0 and d['events_dropped'] == 0 and d['nl_send_failed'] == 0, d
+"
+
+}
+
+section core sec_core
+section api sec_api
+section hostile hostile_section
+section load sec_load
+section faults faults_section
 
 # ---- a debug kernel (make check-debug): kmemleak finds nothing ----
 [ -d /sys/kernel/debug/kmemleak ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null

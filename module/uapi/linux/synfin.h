@@ -73,7 +73,9 @@ enum synfin_end_reason {
 #define SYNFIN_AN_INVALID_FLAGS		0x0100	/* SYN+FIN, SYN+RST or FIN+RST */
 #define SYNFIN_AN_NEW_ISN		0x0200	/* SYN again with another ISN */
 #define SYNFIN_AN_HALF_CLOSE		0x0400	/* data after the peer's FIN */
-#define SYNFIN_AN_COUNT			11
+#define SYNFIN_AN_FIN_OUT_OF_WINDOW	0x0800	/* FIN outside the window: not obeyed */
+#define SYNFIN_AN_SYN_OUT_OF_WINDOW	0x1000	/* SYN outside the window: not obeyed */
+#define SYNFIN_AN_COUNT			13
 
 /* Zeek conn.log conn_state codes, for SYNFIN_E_CONN_STATE. */
 enum synfin_conn_state {
@@ -194,7 +196,9 @@ enum synfin_stat_attr {
 	SYNFIN_S_FLOWS_CREATED,
 	SYNFIN_S_FLOWS_EVICTED,		/* removed to make room */
 	SYNFIN_S_FLOWS_TIMED_OUT,	/* removed by their idle timeout */
-	SYNFIN_S_FLOWS_UNTRACKED,	/* new flows refused: table full */
+	SYNFIN_S_FLOWS_UNTRACKED,	/* SYNs (no ACK) not tracked: table full */
+	SYNFIN_S_BAD_CHECKSUM,		/* PRE_ROUTING segments with a bad checksum */
+	SYNFIN_S_SEGMENTS_UNTRACKED,	/* segments of flows not in the table */
 	__SYNFIN_S_MAX,
 };
 
