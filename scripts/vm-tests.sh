@@ -27,6 +27,9 @@ sections_for() { # kver: its sections, comma-separated (empty: all)
 	case ,$s, in *,all,*) s= ;; esac
 	echo "$s"
 }
+sections_said() { # sections: how the log names them
+	if [ -n "$1" ]; then echo "sections ${1//,/ }"; else echo "every section"; fi
+}
 # The guest runs the kernel's YNL client against the synfin family.
 "$top/scripts/kernel-tools.sh" > /dev/null || exit 1
 rc=0
@@ -54,7 +57,7 @@ for kver in "$@"; do
 	out=$top/build/vm/$kver
 	rm -rf "$out"
 	sections=$(sections_for "$kver")
-	echo "== $kver: VM suite, ${sections:+sections ${sections//,/ }}${sections:-every section}"
+	echo "== $kver: VM suite, $(sections_said "$sections")"
 	SYNFIN_VM_SECTIONS=$sections SYNFIN_VM_TIMEOUT=$vm_timeout SYNFIN_VM_APPEND=$vm_append \
 		"$top/scripts/vm-run.sh" "$kver" "$top/tests/vm/suite.sh" "$out"
 	krc=$?
