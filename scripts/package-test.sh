@@ -40,7 +40,8 @@ man_options() {
 check "the man page documents every option of --help, and the exit codes" man_options
 check "--help exits 0, a bad option exits 2" bash -c "'$bin' --help > /dev/null && { '$bin' --bogus 2>/dev/null; [ \$? = 2 ]; }"
 
-nparams=$(grep -c '^module_param_named(' "$top/module/main.c")
+# Parameters are declared where they are read, with module_param_cb().
+nparams=$(cat "$top"/module/*.c | grep -cE '^module_param(_named|_cb)?\(')
 for kver in $("$top/scripts/kernels.sh"); do
 	src=$tmp/src-$kver
 	mkdir -p "$src"
