@@ -532,51 +532,6 @@ static void flow_untracked(struct synfin_net *sn, const struct synfin_pkt *pkt)
 }
 
 /*
- * Find the flow of @pkt or make it, under the bucket lock (BH already
- * disabled by the caller). A flow made here is returned with its lock
- * held, started with @pkt: no other CPU can evict or use it before
- * @pkt is applied. NULL if there is no room.
- */
-static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
-				       const struct synfin_pkt *pkt,
-				       unsigned int b, bool *from_a,
-				       bool *created)
-{
-	struct synfin_flow *flow;
-
-	*created = false;
-	spin_lock(bucket_lock(b));
-	flow = flow_find(net, pkt, b, from_a);
-	if (flow)
-		goto out;
-	if (atomic_read(&flow_count) >= READ_ONCE(max_flows) &&
-	    !flow_evict(b, net))
-		goto out;
-	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
-	if (!flow)
-		goto out;
-	spin_lock_init(&flow->lock);
-	flow->net = net;
-	flow->sn = sn;
-	flow->family = pkt->family;
-	flow->a_addr = pkt->saddr;
-	flow->a_port = pkt->sport;
-	flow->b_addr = pkt->daddr;
-	flow->b_port = pkt->dport;
-	flow->last_seen = jiffies;
-	*from_a = true;
-	spin_lock(&flow->lock);
-	hlist_add_head_rcu(&flow->node, &buckets[b]);
-	atomic_inc(&flow_count);
-	atomic_inc(&sn->flows);
-	atomic_inc(&sn->flows_gen);
-	*created = true;
-out:
-	spin_unlock(bucket_lock(b));
-	return flow;
-}
-
-/*
  * Flow lock held: must @pkt's checksum be verified before it is applied?
  * Only where it could move a state: a SYN, FIN or RST, or any segment
  * while the connection is opening or closing. Bulk data pays nothing.
@@ -624,32 +579,81 @@ static void flow_process(struct synfin_flow *flow, struct synfin_pkt *pkt,
 	flow->last_seen = jiffies;
 }
 
+/*
+ * Find the flow of @pkt or make it, under the bucket lock (BH already
+ * disabled by the caller). A flow made here is started with @pkt, and
+ * @pkt applied, before its lock is let go: no other CPU can evict or use
+ * it first. Returns the flow found, to be locked and used by the caller;
+ * NULL with *@done set if @pkt made a flow and was applied; NULL if there
+ * is no room.
+ */
+static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
+				       struct synfin_pkt *pkt, unsigned int b,
+				       bool *from_a, bool *done)
+{
+	struct synfin_flow *flow;
+
+	*done = false;
+	spin_lock(bucket_lock(b));
+	flow = flow_find(net, pkt, b, from_a);
+	if (flow)
+		goto out;
+	if (atomic_read(&flow_count) >= READ_ONCE(max_flows) &&
+	    !flow_evict(b, net))
+		goto out;
+	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
+	if (!flow)
+		goto out;
+	spin_lock_init(&flow->lock);
+	flow->net = net;
+	flow->sn = sn;
+	flow->family = pkt->family;
+	flow->a_addr = pkt->saddr;
+	flow->a_port = pkt->sport;
+	flow->b_addr = pkt->daddr;
+	flow->b_port = pkt->dport;
+	flow->last_seen = jiffies;
+	spin_lock(&flow->lock);
+	hlist_add_head_rcu(&flow->node, &buckets[b]);
+	atomic_inc(&flow_count);
+	atomic_inc(&sn->flows);
+	atomic_inc(&sn->flows_gen);
+	spin_unlock(bucket_lock(b));
+	flow_process(flow, pkt, true, true);
+	spin_unlock(&flow->lock);
+	*done = true;
+	return NULL;
+out:
+	spin_unlock(bucket_lock(b));
+	return flow;
+}
+
 void synfin_flow_segment(struct net *net, struct synfin_pkt *pkt)
 {
 	unsigned int b = tuple_hash(net, pkt) & bucket_mask;
 	struct synfin_net *sn = synfin_pernet(net);
 	struct synfin_flow *flow;
-	bool created, from_a;
+	bool done, from_a;
 	int tries;
 
 	local_bh_disable();
 	for (tries = 0; tries < 2; tries++) {
 		flow = flow_find(net, pkt, b, &from_a);
-		created = false;
 		if (!flow) {
 			/* A first segment the host would drop makes no flow. */
 			if (synfin_pkt_csum_bad(pkt)) {
 				synfin_stat_inc(sn, bad_checksum);
 				goto out;
 			}
-			flow = flow_create(net, sn, pkt, b, &from_a, &created);
+			flow = flow_create(net, sn, pkt, b, &from_a, &done);
+			if (done)
+				goto out;
 			if (!flow)
 				break;
 		}
-		if (!created)
-			spin_lock(&flow->lock);
+		spin_lock(&flow->lock);
 		if (!flow->dead) {
-			flow_process(flow, pkt, from_a, created);
+			flow_process(flow, pkt, from_a, false);
 			spin_unlock(&flow->lock);
 			goto out;
 		}

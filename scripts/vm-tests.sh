@@ -34,6 +34,31 @@ sections_said() { # sections: how the log names them
 "$top/scripts/kernel-tools.sh" > /dev/null || exit 1
 rc=0
 rm -rf "$top/build/vm"
+# Each guest is one emulation thread (single-threaded TCG): up to
+# SYNFIN_VM_JOBS of them (default: one a CPU) run at once, each kernel's
+# output printed whole when it is done.
+jobs=${SYNFIN_VM_JOBS:-$(nproc)}
+# The whole suites first, the shorter PREEMPT_RT runs after them.
+set -- $(printf '%s\n' "$@" | grep -v -- '-rt-amd64$') $(printf '%s\n' "$@" | grep -- '-rt-amd64$')
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "vm-tests: SYNFIN_VM_JOBS must be a positive number" >&2; exit 2; }
+declare -A running=()	# pid -> kernel release
+report() { # kver: print a finished guest's output and verdict
+	local kver=$1 krc
+	krc=$(cat "$top/build/vm/$kver/vm.rc" 2>/dev/null || echo 1)
+	echo "== $kver: VM suite"
+	cat "$top/build/vm/$kver/run.log" 2>/dev/null
+	sed 's/^/  /' "$top/build/vm/$kver/test.log" 2>/dev/null
+	if [ "$krc" = 0 ]; then echo "== $kver: success"; else echo "== $kver: FAILED"; rc=1; fi
+}
+reap() { # report every guest that has ended
+	local pid
+	for pid in "${!running[@]}"; do
+		kill -0 "$pid" 2>/dev/null && continue
+		wait "$pid" 2>/dev/null
+		report "${running[$pid]}"
+		unset "running[$pid]"
+	done
+}
 for kver in "$@"; do
 	echo "== $kver: building the module"
 	case $kver in
@@ -44,25 +69,36 @@ for kver in "$@"; do
 		flavour=kasan
 		case $kver in *-synfin-kcsan) flavour=kcsan ;; esac
 		dbg=$("$top/scripts/debug-kernel.sh" $flavour) || { rc=1; continue; }
-		export SYNFIN_KDIR=$dbg SYNFIN_VM_KERNEL=$dbg/arch/x86/boot/bzImage
+		kdir=$dbg kernel=$dbg/arch/x86/boot/bzImage
 		vm_append="${SYNFIN_VM_APPEND:+$SYNFIN_VM_APPEND }slab_nomerge"
 		vm_timeout=${SYNFIN_VM_TIMEOUT:-5400} ;;
-	*)	unset SYNFIN_KDIR SYNFIN_VM_KERNEL
+	*)	kdir= kernel=
 		vm_append=${SYNFIN_VM_APPEND:-}
 		# About 15 minutes on a fast machine; twice that has been
 		# seen on a slower one (emulation speed varies with the host).
 		vm_timeout=${SYNFIN_VM_TIMEOUT:-2700} ;;
 	esac
-	"$top/scripts/build-module.sh" "$kver" || { rc=1; continue; }
+	SYNFIN_KDIR=$kdir "$top/scripts/build-module.sh" "$kver" || { rc=1; continue; }
+	[ -n "$kdir" ] || unset SYNFIN_KDIR
 	out=$top/build/vm/$kver
-	rm -rf "$out"
+	rm -rf "$out" && mkdir -p "$out"
 	sections=$(sections_for "$kver")
-	echo "== $kver: VM suite, $(sections_said "$sections")"
-	SYNFIN_VM_SECTIONS=$sections SYNFIN_VM_TIMEOUT=$vm_timeout SYNFIN_VM_APPEND=$vm_append \
-		"$top/scripts/vm-run.sh" "$kver" "$top/tests/vm/suite.sh" "$out"
-	krc=$?
-	sed 's/^/  /' "$out/test.log" 2>/dev/null
-	if [ $krc = 0 ]; then echo "== $kver: success"; else echo "== $kver: FAILED"; rc=1; fi
+	echo "== $kver: VM suite started, $(sections_said "$sections")"
+	while [ ${#running[@]} -ge "$jobs" ]; do
+		wait -n
+		reap
+	done
+	(
+		if [ -n "$kernel" ]; then export SYNFIN_VM_KERNEL=$kernel; else unset SYNFIN_VM_KERNEL; fi
+		SYNFIN_VM_SECTIONS=$sections SYNFIN_VM_TIMEOUT=$vm_timeout SYNFIN_VM_APPEND=$vm_append \
+			"$top/scripts/vm-run.sh" "$kver" "$top/tests/vm/suite.sh" "$out"
+		echo $? > "$out/vm.rc"
+	) > "$out/run.log" 2>&1 &
+	running[$!]=$kver
+done
+while [ ${#running[@]} -gt 0 ]; do
+	wait -n
+	reap
 done
 # One closing line over every kernel, for people and for CI.
 passed=0 failed=0
