@@ -467,17 +467,21 @@ static bool evict_from(unsigned int b, const struct net *net)
 	struct synfin_flow *flow, *victim = NULL;
 	int best = SYNFIN_EVICT_NEVER;
 
+	unsigned long oldest = 0;
+
 	hlist_for_each_entry(flow, &buckets[b], node) {
+		unsigned long seen;
 		int rank;
 
 		spin_lock(&flow->lock);
 		rank = evict_rank(flow, net);
+		seen = flow->last_seen;
 		spin_unlock(&flow->lock);
 		if (rank > best || (rank && rank == best &&
-				    time_before(flow->last_seen,
-						victim->last_seen))) {
+				    time_before(seen, oldest))) {
 			best = rank;
 			victim = flow;
+			oldest = seen;
 		}
 	}
 	if (!victim)
@@ -541,6 +545,9 @@ static bool flow_needs_csum(const struct synfin_flow *flow,
 {
 	if (pkt->seg.flags & (SYNFIN_TCP_SYN | SYNFIN_TCP_FIN | SYNFIN_TCP_RST))
 		return true;
+	/* A segment that would confirm a flow: it keeps the slot. */
+	if (!synfin_fsm_confirmed(&flow->fsm))
+		return true;
 	return flow->fsm.state[SYNFIN_CLIENT] != SYNFIN_ST_ESTABLISHED ||
 	       flow->fsm.state[SYNFIN_SERVER] != SYNFIN_ST_ESTABLISHED;
 }
@@ -564,8 +571,7 @@ static void flow_process(struct synfin_flow *flow, struct synfin_pkt *pkt,
 			return;
 		}
 		from = flow_side(flow, from_a);
-		if (synfin_seg_is_syn(&pkt->seg) &&
-		    synfin_fsm_reusable(&flow->fsm)) {
+		if (synfin_fsm_restarts(&flow->fsm, &pkt->seg)) {
 			/* A new connection on the 4-tuple of an ended one. */
 			flow_end(flow, SYNFIN_END_REUSED);
 			from = flow_start(flow, pkt, from_a);
@@ -790,13 +796,18 @@ int synfin_flow_init(void)
 {
 	unsigned int nbuckets, nlocks, i;
 
-	/* About four flows per bucket when the table is full. */
+	/*
+	 * About four flows per bucket when the table is full. The parameter
+	 * lock keeps max_flows as it is sized for until flow_ready says
+	 * writes are bounded by the hash.
+	 */
+	kernel_param_lock(THIS_MODULE);
 	nbuckets = roundup_pow_of_two(max(max_flows / 4, 1U));
 	nlocks = min_t(unsigned int, nbuckets, SYNFIN_LOCKS_MAX);
 
 	flow_cache = KMEM_CACHE(synfin_flow, 0);
 	if (!flow_cache)
-		return -ENOMEM;
+		goto err_unlock;
 	buckets = kvcalloc(nbuckets, sizeof(*buckets), GFP_KERNEL);
 	if (!buckets)
 		goto err_cache;
@@ -812,7 +823,6 @@ int synfin_flow_init(void)
 	lock_mask = nlocks - 1;
 	hash_seed = get_random_u32();
 
-	kernel_param_lock(THIS_MODULE);
 	flow_ready = true;
 	queue_delayed_work(system_unbound_wq, &gc_work,
 			   msecs_to_jiffies(gc_interval_ms));
@@ -823,6 +833,8 @@ err_buckets:
 	kvfree(buckets);
 err_cache:
 	kmem_cache_destroy(flow_cache);
+err_unlock:
+	kernel_param_unlock(THIS_MODULE);
 	return -ENOMEM;
 }
 

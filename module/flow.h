@@ -17,14 +17,17 @@ struct synfin_pkt {
 	u16 dport;
 	u8 family;
 	struct synfin_seg seg;
-	/* For its checksum, at PRE_ROUTING; NULL once verified or elsewhere. */
+	/* For its checksum: NULL once verified, or when none is needed. */
 	struct sk_buff *skb;
 	unsigned int thoff;
+	bool local;		/* made here, seen at LOCAL_OUT */
+	bool frag;		/* first fragment of a datagram not reassembled */
 };
 
 /*
- * Is @pkt's TCP checksum wrong? Verified once, where the stack has not
- * (nf_checksum()), at PRE_ROUTING only: locally made segments are good.
+ * Is @pkt's TCP checksum wrong? Verified once, where the stack has not:
+ * at PRE_ROUTING with nf_checksum(), at LOCAL_OUT only for segments
+ * nobody checksummed (CHECKSUM_NONE: raw sockets).
  */
 bool synfin_pkt_csum_bad(struct synfin_pkt *pkt);
 

@@ -500,6 +500,39 @@ static void zeek_update(struct synfin_fsm *f, enum synfin_side s,
 		*peer = SYNFIN_Z_ESTABLISHED;
 }
 
+/*
+ * The window @s offers, from a segment carrying @wnd: it only grows, left
+ * edge (s's ack) and right edge (ack + window) alike, as conntrack's
+ * td_end and td_maxend. An ack of data the peer never sent, or older than
+ * one seen, is one the peer drops; a forged one must not shrink the
+ * window that FINs and SYNs are judged by.
+ */
+static void track_window(struct synfin_fsm *f, enum synfin_side s,
+			 const struct synfin_seg *seg, __u32 wnd)
+{
+	enum synfin_side r = !s;
+	__u32 edge;
+
+	if (!(seg->flags & SYNFIN_TCP_ACK)) {
+		if (!(f->flags & ACK_BIT(s)))
+			f->wnd[s] = wnd;
+		return;
+	}
+	if ((f->flags & NXT_BIT(r)) && seq_before(f->nxt[r], seg->ack))
+		return;
+	if (!(f->flags & ACK_BIT(s))) {
+		f->last_ack[s] = seg->ack;
+		f->wnd[s] = wnd;
+		f->flags |= ACK_BIT(s);
+		return;
+	}
+	if (seq_before(seg->ack, f->last_ack[s]))
+		return;
+	edge = f->last_ack[s] + f->wnd[s];
+	f->last_ack[s] = seg->ack;
+	f->wnd[s] = seq_before(seg->ack + wnd, edge) ? edge - seg->ack : wnd;
+}
+
 /* Remember what @s has sent: next sequence, ack, window, bytes. */
 static void track(struct synfin_fsm *f, enum synfin_side s,
 		  const struct synfin_seg *seg)
@@ -508,23 +541,21 @@ static void track(struct synfin_fsm *f, enum synfin_side s,
 		    !!(seg->flags & SYNFIN_TCP_FIN);
 	bool scaled = (f->flags & SYNFIN_FSM_WS_CLIENT) &&
 		      (f->flags & SYNFIN_FSM_WS_SERVER);
+	__u32 wnd;
 
 	if (!(f->flags & NXT_BIT(s)) || seq_before(f->nxt[s], end))
 		f->nxt[s] = end;
 	f->flags |= NXT_BIT(s);
-	if (seg->flags & SYNFIN_TCP_ACK) {
-		f->last_ack[s] = seg->ack;
-		f->flags |= ACK_BIT(s);
-	}
 	if (seg->flags & SYNFIN_TCP_SYN) {
 		if (seg->wscale >= 0) {
 			f->wscale[s] = (__u8)seg->wscale;
 			f->flags |= WS_BIT(s);
 		}
-		f->wnd[s] = seg->win;	/* never scaled on a SYN */
+		wnd = seg->win;		/* never scaled on a SYN */
 	} else {
-		f->wnd[s] = (__u32)seg->win << (scaled ? f->wscale[s] : 0);
+		wnd = (__u32)seg->win << (scaled ? f->wscale[s] : 0);
 	}
+	track_window(f, s, seg, wnd);
 	f->bytes[s] += seg->len;	/* 2^64 bytes: centuries at line rate */
 	if (f->segs[s] != SYNFIN_COUNT_MAX)
 		f->segs[s]++;
@@ -562,11 +593,12 @@ void synfin_fsm_segment(struct synfin_fsm *f, enum synfin_side from,
 
 	if (fl & SYNFIN_TCP_RST) {
 		if (!rst_acceptable(f, from, seg)) {
+			/* Dropped: what it says of seq, ack and window too. */
 			res->anomalies |= SYNFIN_AN_RST_OUT_OF_WINDOW;
-		} else {
-			set_state(f, res, from, SYNFIN_ST_CLOSED);
-			set_state(f, res, !from, SYNFIN_ST_CLOSED);
+			return;
 		}
+		set_state(f, res, from, SYNFIN_ST_CLOSED);
+		set_state(f, res, !from, SYNFIN_ST_CLOSED);
 	} else {
 		sender_moves(f, from, seg, res);
 		receiver_moves(f, !from, seg, res);
@@ -640,6 +672,23 @@ bool synfin_fsm_reusable(const struct synfin_fsm *f)
 {
 	return state_done(f->state[SYNFIN_CLIENT]) &&
 	       state_done(f->state[SYNFIN_SERVER]);
+}
+
+bool synfin_fsm_restarts(const struct synfin_fsm *f,
+			 const struct synfin_seg *seg)
+{
+	if (!synfin_seg_is_syn(seg))
+		return false;
+	if (synfin_fsm_reusable(f))
+		return true;
+	/*
+	 * Picked up from one direction only, never answered: a stray or
+	 * forged segment. A SYN is a connection beginning, not an anomaly of
+	 * that one.
+	 */
+	return (f->flags & SYNFIN_FSM_MIDSTREAM) && !synfin_fsm_confirmed(f) &&
+	       f->state[SYNFIN_CLIENT] == SYNFIN_ST_ESTABLISHED &&
+	       f->state[SYNFIN_SERVER] == SYNFIN_ST_ESTABLISHED;
 }
 
 bool synfin_fsm_ended(const struct synfin_fsm *f)

@@ -103,6 +103,13 @@ void synfin_fsm_close(struct synfin_fsm *f, struct synfin_fsm_result *res);
 /* A SYN on this flow starts a new connection. */
 bool synfin_fsm_reusable(const struct synfin_fsm *f);
 
+/*
+ * Does @seg start a new connection on this flow's tuple? A SYN does on a
+ * reusable flow, and on one picked up mid-stream that was never answered.
+ */
+bool synfin_fsm_restarts(const struct synfin_fsm *f,
+			 const struct synfin_seg *seg);
+
 /* Both sides are CLOSED: the connection has ended. */
 bool synfin_fsm_ended(const struct synfin_fsm *f);
 

@@ -19,25 +19,64 @@
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_fib.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/tcp.h>
 
 #include "flow.h"
 #include "hook.h"
 #include "main.h"
 
+/* Is @skb's route a local delivery (its VRF's own address)? */
+static bool dst_is_local(const struct sk_buff *skb, u8 pf)
+{
+	const struct dst_entry *dst = skb_dst(skb);
+
+	if (!dst)
+		return false;
+	if (pf == NFPROTO_IPV4)
+		return skb_rtable(skb)->rt_type == RTN_LOCAL;
+	return container_of(dst, struct rt6_info, dst)->rt6i_flags & RTF_LOCAL;
+}
+
 /*
  * Has this segment been, or will it be, seen at another pass? Loopback
  * segments went through LOCAL_OUT already. A VRF runs LOCAL_OUT (and, on
  * the way in, PRE_ROUTING) once for its master device and once for the
- * real one: the master's pass is the extra one (conntrack skips it too).
+ * real one: the master's pass is the extra one (conntrack skips it too),
+ * but for a connection to the VRF's own address, whose segments go out
+ * through the master only and come back in through it, as loopback ones
+ * do. A copy made by TEE or nf_dup is not a segment of the connection.
  */
-static bool seen_elsewhere(const struct nf_hook_state *state)
+static bool seen_elsewhere(const struct nf_hook_state *state,
+			   const struct sk_buff *skb)
 {
 	if (state->hook == NF_INET_PRE_ROUTING)
 		return state->in && ((state->in->flags & IFF_LOOPBACK) ||
 				     netif_is_l3_master(state->in));
-	return state->out && netif_is_l3_master(state->out);
+	if (this_cpu_read(nf_skb_duplicated))
+		return true;
+	return state->out && netif_is_l3_master(state->out) &&
+	       !dst_is_local(skb, state->pf);
+}
+
+/*
+ * A locally made segment whose checksum nobody computed for the stack
+ * (CHECKSUM_NONE: a raw socket's): checked without touching @skb, which
+ * goes on its way.
+ */
+static bool local_csum_bad(struct sk_buff *skb, const struct synfin_pkt *pkt)
+{
+	unsigned int len = skb->len - pkt->thoff;
+	__wsum csum = skb_checksum(skb, pkt->thoff, len, 0);
+
+	if (pkt->family == AF_INET)
+		return csum_tcpudp_magic(pkt->saddr.v4, pkt->daddr.v4, len,
+					 IPPROTO_TCP, csum) != 0;
+	return csum_ipv6_magic(&pkt->saddr.v6, &pkt->daddr.v6, len,
+			       IPPROTO_TCP, csum) != 0;
 }
 
 bool synfin_pkt_csum_bad(struct synfin_pkt *pkt)
@@ -47,6 +86,8 @@ bool synfin_pkt_csum_bad(struct synfin_pkt *pkt)
 	if (!skb)
 		return false;
 	pkt->skb = NULL;		/* once is enough */
+	if (pkt->local)
+		return local_csum_bad(skb, pkt);
 	return nf_checksum(skb, NF_INET_PRE_ROUTING, pkt->thoff, IPPROTO_TCP,
 			   pkt->family) != 0;
 }
@@ -88,9 +129,18 @@ static void synfin_tcp(struct net *net, struct sk_buff *skb,
 	/* A GSO or GRO skb is one segment here, as a capture shows it. */
 	pkt->seg.len = skb->len - thoff - hdrlen;
 	pkt->seg.flags = tcp_flag_byte(th);
-	/* Locally made segments need no check; received ones may. */
-	pkt->skb = state->hook == NF_INET_PRE_ROUTING ? skb : NULL;
+	/*
+	 * Received segments may need their checksum checked, and locally
+	 * made ones that nobody checksummed (raw sockets); the stack's own
+	 * are good. The first fragment of a datagram not reassembled cannot
+	 * be checked: its checksum covers fragments still to come.
+	 */
 	pkt->thoff = thoff;
+	pkt->local = state->hook != NF_INET_PRE_ROUTING;
+	if (pkt->frag || (pkt->local && skb->ip_summed != CHECKSUM_NONE))
+		pkt->skb = NULL;
+	else
+		pkt->skb = skb;
 	synfin_flow_segment(net, pkt);
 	return;
 
@@ -105,7 +155,7 @@ static unsigned int synfin_hook_ipv4(void *priv, struct sk_buff *skb,
 	const struct iphdr *iph;
 	struct iphdr _iph;
 
-	if (seen_elsewhere(state))
+	if (seen_elsewhere(state, skb))
 		return NF_ACCEPT;
 	iph = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_iph),
 				 &_iph);
@@ -120,6 +170,7 @@ static unsigned int synfin_hook_ipv4(void *priv, struct sk_buff *skb,
 	}
 	pkt.saddr.v4 = iph->saddr;
 	pkt.daddr.v4 = iph->daddr;
+	pkt.frag = !!(ntohs(iph->frag_off) & IP_MF);
 	synfin_tcp(state->net, skb, state,
 		   skb_network_offset(skb) + iph->ihl * 4, &pkt);
 	return NF_ACCEPT;
@@ -133,20 +184,22 @@ static unsigned int synfin_hook_ipv6(void *priv, struct sk_buff *skb,
 	struct ipv6hdr _ip6h;
 	unsigned int thoff = 0;
 	unsigned short fragoff = 0;
+	int hflags = 0;
 
-	if (seen_elsewhere(state))
+	if (seen_elsewhere(state, skb))
 		return NF_ACCEPT;
 	ip6h = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_ip6h),
 				  &_ip6h);
 	if (!ip6h)
 		return NF_ACCEPT;
-	if (ipv6_find_hdr(skb, &thoff, IPPROTO_TCP, &fragoff, NULL) !=
+	if (ipv6_find_hdr(skb, &thoff, IPPROTO_TCP, &fragoff, &hflags) !=
 	    IPPROTO_TCP)
 		return NF_ACCEPT;
 	if (fragoff)
 		return NF_ACCEPT;
 	pkt.saddr.v6 = ip6h->saddr;
 	pkt.daddr.v6 = ip6h->daddr;
+	pkt.frag = !!(hflags & IP6_FH_F_FRAG);
 	synfin_tcp(state->net, skb, state, thoff, &pkt);
 	return NF_ACCEPT;
 }

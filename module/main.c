@@ -147,6 +147,7 @@ static int __init synfin_init(void)
 	err = register_pernet_subsys(&synfin_net_ops);
 	if (err)
 		goto err_flow;
+	synfin_netlink_ready();
 
 	pr_info("loaded\n");
 	return 0;

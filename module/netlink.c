@@ -195,6 +195,18 @@ static int stats_put(struct sk_buff *skb, int type, int cpu,
 	return 0;
 }
 
+/*
+ * The family is registered before the flow table and the namespaces'
+ * state exist (the drain needs it first): until synfin_netlink_ready(),
+ * requests are answered with EAGAIN.
+ */
+static bool nl_ready;
+
+void synfin_netlink_ready(void)
+{
+	WRITE_ONCE(nl_ready, true);
+}
+
 static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
@@ -203,6 +215,8 @@ static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int cpu, err = -EMSGSIZE;
 
+	if (!READ_ONCE(nl_ready))
+		return -EAGAIN;
 	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE + nr_cpu_ids * 320, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -456,6 +470,8 @@ static int synfin_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
 	struct net *net = sock_net(skb->sk);
 	int err;
 
+	if (!READ_ONCE(nl_ready))
+		return -EAGAIN;
 	/*
 	 * A part resumes at a position in the table: a flow added or removed
 	 * in between may shift it. The generation tells the reader so.
@@ -724,10 +740,12 @@ static void drain_lost(void)
 			}
 			/*
 			 * Reported when its message goes out (batch_account());
-			 * if it cannot be added, the next drain tries again.
+			 * if it cannot be added, a drain soon tries again.
 			 */
-			if (!batch_add_lost(sn->net, cpu, count, dropped))
+			if (!batch_add_lost(sn->net, cpu, count, dropped)) {
+				synfin_drain_kick();
 				return;
+			}
 		}
 	}
 }

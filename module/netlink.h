@@ -5,6 +5,8 @@
 #include "main.h"
 
 int synfin_netlink_init(void);
+/* Everything the requests read exists: answer them. */
+void synfin_netlink_ready(void);
 void synfin_netlink_exit(void);
 
 /*

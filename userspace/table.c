@@ -221,7 +221,7 @@ struct sf_flow_entry *sf_table_segment(struct sf_table *t,
 		*what |= SF_TBL_CREATED;
 	} else {
 		lru_unlink(t, idx);
-		if (synfin_seg_is_syn(&p->seg) && synfin_fsm_reusable(&e->fsm)) {
+		if (synfin_fsm_restarts(&e->fsm, &p->seg)) {
 			/* A new connection on an ended one's 4-tuple. */
 			if (old)
 				*old = *e;

@@ -999,6 +999,69 @@ static void test_confirmed_and_eviction_rank(void **state)
 	assert_int_equal(synfin_fsm_timeout_ms(&f, ms), 1);
 }
 
+/* Forged segments the receiver drops must not shrink the window. */
+static void test_forgery_cannot_blind_a_fin(void **state)
+{
+	static const struct astep stale_ack[] = {
+		AHS(100, 900),
+		/* "from the server": acks nothing sent, window 0 */
+		{ S, F_A, 901, 5, 0, 0, 0, ES, ES },
+		/* an old ack, window 0 */
+		{ S, F_A, 901, 50, 0, 0, 0, ES, ES },
+		/* the real FIN, 500 bytes on: inside the window offered */
+		{ C, F_F | F_A, 101 + 500, 901, 0, 1000, 0, F1, CW },
+		AEND
+	};
+	static const struct astep bad_rst[] = {
+		AHS(100, 900),
+		{ S, F_R | F_A, 901 + 90000, 3, 0, 0,
+		  SYNFIN_AN_RST_OUT_OF_WINDOW, ES, ES },
+		{ C, F_F | F_A, 101 + 500, 901, 0, 1000, 0, F1, CW },
+		AEND
+	};
+	static const struct astep shrink[] = {
+		AHS(100, 900),
+		/* the server acks 300 bytes and closes its window: the right
+		 * edge stays where it was (101 + 1000) */
+		{ C, F_A, 101, 901, 300, 1000, 0, ES, ES },
+		{ S, F_A, 901, 401, 0, 0, 0, ES, ES },
+		{ C, F_F | F_A, 401 + 600, 901, 0, 1000, 0, F1, CW },
+		AEND
+	};
+
+	(void)state;
+	run_anomalies(stale_ack);
+	run_anomalies(bad_rst);
+	run_anomalies(shrink);
+}
+
+/* A SYN on a flow a stranger's segment made: a connection, from its SYN. */
+static void test_syn_restarts_unanswered_midstream(void **state)
+{
+	struct synfin_seg stray = { .seq = 7, .ack = 9, .flags = F_A,
+				    .win = 100, .wscale = -1 };
+	struct synfin_seg syn = { .seq = 100, .flags = F_S, .win = 100,
+				  .wscale = -1 };
+	struct synfin_seg answer = { .seq = 9, .ack = 8, .flags = F_A,
+				     .win = 100, .wscale = -1 };
+	struct synfin_fsm_result res;
+	struct synfin_fsm f;
+
+	(void)state;
+	synfin_fsm_init(&f, &stray);
+	synfin_fsm_segment(&f, C, &stray, &res);
+	assert_true(synfin_fsm_restarts(&f, &syn));
+	/* not a SYN-ACK, nor once the other side answered */
+	syn.flags = F_S | F_A;
+	assert_false(synfin_fsm_restarts(&f, &syn));
+	syn.flags = F_S;
+	synfin_fsm_segment(&f, S, &answer, &res);
+	assert_false(synfin_fsm_restarts(&f, &syn));
+	/* an ended connection's tuple: always */
+	synfin_fsm_close(&f, &res);
+	assert_true(synfin_fsm_restarts(&f, &syn));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1036,6 +1099,8 @@ int main(void)
 		cmocka_unit_test(test_midstream_window_is_liberal),
 		cmocka_unit_test(test_counters_saturate),
 		cmocka_unit_test(test_confirmed_and_eviction_rank),
+		cmocka_unit_test(test_forgery_cannot_blind_a_fin),
+		cmocka_unit_test(test_syn_restarts_unanswered_midstream),
 	};
 
 	return cmocka_run_group_tests_name("fsm", tests, NULL, NULL);

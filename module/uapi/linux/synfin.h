@@ -119,7 +119,7 @@ enum synfin_attr {
 	SYNFIN_A_PAD,
 	SYNFIN_A_EVENT,		/* nest: SYNFIN_E_* */
 	SYNFIN_A_FLOW,		/* nest: SYNFIN_E_* */
-	SYNFIN_A_STATS,		/* nest: SYNFIN_S_*, whole module */
+	SYNFIN_A_STATS,		/* nest: SYNFIN_S_*, the netns's (initial netns: all) */
 	SYNFIN_A_STATS_CPU,	/* nest: SYNFIN_S_*, one per possible CPU */
 	__SYNFIN_A_MAX,
 };
@@ -134,7 +134,7 @@ enum synfin_event_attr {
 	SYNFIN_E_TS_NS,		/* u64: CLOCK_MONOTONIC ns */
 	SYNFIN_E_CPU,		/* u32 */
 	SYNFIN_E_NETNS,		/* u32: netns inode number */
-	SYNFIN_E_CONN,		/* u64: connection id, unique per module load */
+	SYNFIN_E_CONN,		/* u64: connection id, unique in its netns per load */
 	SYNFIN_E_INDEX,		/* u32: event index within the connection */
 	SYNFIN_E_FAMILY,	/* u8: AF_INET or AF_INET6 */
 	SYNFIN_E_SADDR,		/* binary 4 or 16: segment source (flow: client) */
@@ -190,14 +190,14 @@ enum synfin_stat_attr {
 	SYNFIN_S_EVENTS_WRITTEN,	/* events written to the ring */
 	SYNFIN_S_EVENTS_DROPPED,	/* events not written: ring full */
 	SYNFIN_S_EVENTS_SENT,		/* events handed to netlink */
-	SYNFIN_S_EVENTS_UNHEARD,	/* events with no listener in their netns */
+	SYNFIN_S_EVENTS_UNHEARD,	/* events no socket in their netns received */
 	SYNFIN_S_NL_SEND_FAILED,	/* events in batches netlink failed to send */
 	SYNFIN_S_FLOWS_ACTIVE,		/* flows in the table now */
 	SYNFIN_S_FLOWS_CREATED,
 	SYNFIN_S_FLOWS_EVICTED,		/* removed to make room */
 	SYNFIN_S_FLOWS_TIMED_OUT,	/* removed by their idle timeout */
-	SYNFIN_S_FLOWS_UNTRACKED,	/* SYNs (no ACK) not tracked: table full */
-	SYNFIN_S_BAD_CHECKSUM,		/* PRE_ROUTING segments with a bad checksum */
+	SYNFIN_S_FLOWS_UNTRACKED,	/* SYNs (no ACK) untracked: no room */
+	SYNFIN_S_BAD_CHECKSUM,		/* segments checked and found bad: none moved a state */
 	SYNFIN_S_SEGMENTS_UNTRACKED,	/* segments of flows not in the table */
 	__SYNFIN_S_MAX,
 };
