@@ -474,9 +474,10 @@ static int synfin_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
 		return -EAGAIN;
 	/*
 	 * A part resumes at a position in the table: a flow added or removed
-	 * in between may shift it. The generation tells the reader so.
+	 * in between may shift it. The generation tells the reader so (never
+	 * 0, which nl_dump_check_consistent() takes for "not set").
 	 */
-	cb->seq = atomic_read(&synfin_pernet(net)->flows_gen) | 1;
+	cb->seq = (u32)atomic_read(&synfin_pernet(net)->flows_gen) << 1 | 1;
 	err = synfin_flow_walk(net, &cb->args[0], &cb->args[1], put_flow, &fd);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;	/* full: continue in the next part */
