@@ -15,6 +15,7 @@
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/rculist.h>
@@ -141,7 +142,13 @@ struct synfin_flow {
 
 #define SYNFIN_LOCKS_MAX	1024
 #define SYNFIN_GC_BATCH		64
-#define SYNFIN_EVICT_RANGE	8	/* buckets looked at to make room */
+/*
+ * Flows looked at, on average, to make room: the buckets that hold them
+ * at the table's fill (8 when max_flows is what the hash was sized for,
+ * more when it was lowered at run time), up to SYNFIN_EVICT_BUCKETS_MAX.
+ */
+#define SYNFIN_EVICT_FLOWS		32
+#define SYNFIN_EVICT_BUCKETS_MAX	1024
 
 static struct kmem_cache *flow_cache;
 static struct hlist_head *buckets;
@@ -501,20 +508,26 @@ static bool evict_from(unsigned int b, const struct net *net)
 
 /*
  * Bucket @b's lock held: evict one flow that may go from @b or the next
- * buckets. Their locks are only tried, never waited for, so two CPUs
- * evicting at once cannot deadlock.
+ * buckets, enough of them to hold SYNFIN_EVICT_FLOWS flows on average.
+ * Their locks are only tried, never waited for, so two CPUs evicting at
+ * once cannot deadlock.
  */
 static bool flow_evict(unsigned int b, const struct net *net)
 {
-	unsigned int range = min_t(unsigned int, SYNFIN_EVICT_RANGE,
-				   bucket_mask + 1);
+	u64 want = div_u64((u64)SYNFIN_EVICT_FLOWS * (bucket_mask + 1),
+			   max(READ_ONCE(max_flows), 1U));
+	unsigned int range = clamp_t(u64, want, 8, SYNFIN_EVICT_BUCKETS_MAX);
 	unsigned int i;
 
+	range = min(range, bucket_mask + 1);
 	for (i = 0; i < range; i++) {
 		unsigned int vb = (b + i) & bucket_mask;
 		spinlock_t *lock = bucket_lock(vb);
 		bool done = false;
 
+		/* A sparse table: most buckets are empty, and not locked. */
+		if (hlist_empty(&buckets[vb]))
+			continue;
 		if (lock == bucket_lock(b)) {
 			done = evict_from(vb, net);
 		} else if (spin_trylock(lock)) {
