@@ -1,0 +1,390 @@
+#!/bin/bash
+# Allocation failures injected into synfin, for the VM suite: sourced by
+# tests/vm/suite.sh, which calls faults_section. It uses the suite's
+# helpers (check, ok, ko, reader, server, stat_of, stop_all) and variables
+# ($KO, $SYNFIN, $PY, $here, $OUT).
+#
+# On a kernel with fault injection (the debug kernel, make check-debug:
+# CONFIG_FAILSLAB, FAIL_PAGE_ALLOC, FAULT_INJECTION_DEBUG_FS and
+# FAULT_INJECTION_STACKTRACE_FILTER), with failslab and fail_page_alloc
+# (Documentation/fault-injection/fault-injection.rst) failing sleeping and
+# atomic allocations alike, but only those made under module code:
+#
+# 1. insmod with the 1st, 2nd, 3rd... allocation under module code failing
+#    (/proc/self/fail-nth in insmod's task, and a stack-trace filter on the
+#    module area, since the module's own text does not exist before
+#    insmod), until one insmod meets no failure: each must fail cleanly
+#    (an error, nothing left loaded) or, where the failure is one the
+#    kernel recovers from, load a working module;
+# 2. 30 insmod/rmmod under random failures (task filter, make-it-fail in
+#    the two commands' tasks only): each insmod loads a working module or
+#    fails cleanly, each rmmod succeeds;
+# 3. with the module loaded and failures limited to call stacks through its
+#    text (from /proc/modules), traffic, a reader, synfin flows and
+#    synfin stats, and namespaces made and deleted; then, injection off,
+#    the counters must add up: events_written = events_sent +
+#    events_unheard + nl_send_failed, and the reader's lost records add up
+#    to events_dropped (unless its socket overflowed); failures must have
+#    been injected (the "times" countdowns), or this proves nothing;
+# 4. rmmod, and no new kmemleak suspect.
+#
+# An injected failure can make the kernel warn, with a stack dump (vmalloc,
+# percpu and kmem_cache_create failures: warn_alloc() and the like), which
+# the console must not show: vm-run.sh fails a run on any "Call Trace:".
+# While failures are injected, messages without a level of their own
+# (KERN_DEFAULT: dump_stack()'s) go below the console's level; every
+# report of a bug has a level of its own (BUG:, WARNING:, KASAN:, UBSAN:,
+# lockdep, ...) and still reaches the console. The section's kernel log is
+# kept in $OUT/faults-dmesg.txt and checked here: no problem, and no stack
+# dump that does not follow an allocation failure's warning. (A KCSAN
+# report's stack lines have no level either: on a KCSAN kernel, the races
+# reported meanwhile are judged here, by vm-run.sh's rule: those that
+# name synfin fail.)
+#
+# The section leaves the module as it found it: loaded with the same
+# parameters if it was, unloaded if not. Without fault injection (a
+# release kernel): SKIP.
+
+faults_dbg=/sys/kernel/debug
+faults_attrs="failslab fail_page_alloc"
+faults_many=1000000	# "times": a countdown of the failures injected
+
+# Write VALUE to knob NAME of both failslab and fail_page_alloc.
+faults_set() { # name value
+	local a
+	for a in $faults_attrs; do
+		echo "$2" > "$faults_dbg/$a/$1" || return 1
+	done
+}
+
+# How many failures have been injected since faults_arm (both kinds).
+faults_injected() {
+	local a n=0
+	for a in $faults_attrs; do
+		n=$((n + faults_many - $(cat "$faults_dbg/$a/times")))
+	done
+	echo $n
+}
+
+# Injection on: PROBABILITY percent of the allocations whose call stack
+# passes through [START, END), in tasks with make-it-fail set only if
+# TASKS is Y. The countdowns restart.
+faults_arm() { # probability start end tasks
+	faults_set probability 0
+	faults_set require-start "$2"
+	faults_set require-end "$3"
+	faults_set task-filter "$4"
+	faults_set times $faults_many
+	faults_set probability "$1"
+}
+
+faults_disarm() { faults_set probability 0; }
+
+# Run a command with make-it-fail set in its task (and its children's).
+faults_failing() { # command...
+	bash -c 'echo 1 > /proc/self/make-it-fail || exit 98; exec "$@"' faults "$@"
+}
+
+faults_loaded() { grep -q '^synfin ' /proc/modules; }
+
+# insmod, given a fail-nth (0: none), a make-it-fail flag (0 or 1) and
+# parameters; the outcome is checked: "loaded" (and it works: stats
+# answer), "failed" (an error, nothing loaded), or BAD: ... (then 1).
+faults_insmod() { # nth failing params...
+	local nth=$1 failing=$2 out rc
+	shift 2
+	out=$(bash -c '
+		[ "$1" = 0 ] || echo "$1" > /proc/self/fail-nth || exit 98
+		[ "$2" = 0 ] || echo 1 > /proc/self/make-it-fail || exit 98
+		shift 2; exec insmod "$@"' faults "$nth" "$failing" "$KO" "$@" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then
+		faults_loaded || { echo "BAD: insmod succeeded, no module: $out"; return 1; }
+		# stats under the same injection would fail by design: asked
+		# outside it (the fail-nth or make-it-fail of insmod's task only)
+		"$SYNFIN" stats --json > /dev/null 2>&1 || { echo "BAD: loaded, stats fail"; return 1; }
+		echo loaded
+	elif [ $rc = 98 ]; then
+		echo "BAD: could not set up the failure"
+		return 1
+	elif faults_loaded; then
+		echo "BAD: insmod failed (rc $rc: $out) but the module is loaded"
+		return 1
+	elif ! grep -q 'could not insert module' <<< "$out"; then
+		echo "BAD: insmod rc $rc without an error: $out"
+		return 1
+	else
+		echo "failed: ${out##*: }"
+	fi
+}
+
+# Check the kernel log of the section ($OUT/faults-dmesg.txt).
+faults_dmesg_clean() {
+	$PY - "$OUT/faults-dmesg.txt" <<'PY'
+import re, sys
+problem = re.compile(r'Kernel panic|BUG:|Oops|WARNING:|UBSAN:|KASAN:|ODEBUG:|'
+                     r'kmemleak:.*new suspected|possible (recursive|circular) locking|'
+                     r'INFO: task .* blocked|general protection|rcu.*stall|soft lockup')
+# a warning that an allocation failed, which a stack dump follows
+warned = re.compile(r'FAULT_INJECTION: forcing a failure|vmalloc error: |'
+                    r'page allocation failure: |percpu: allocation failed|'
+                    r'kmem_cache_create\w*\(.*\) failed with error')
+lines = open(sys.argv[1], errors='replace').read().splitlines()
+# A KCSAN kernel's data-race reports count only when they name synfin, as
+# in vm-run.sh (here their stacks are in the log even when the console
+# does not show them).
+kcsan = set()
+for i, l in enumerate(lines):
+    if 'BUG: KCSAN:' in l:
+        j = i
+        while j < len(lines) and 'Reported by Kernel Concurrency Sanitizer' not in lines[j]:
+            j += 1
+        if not re.search(r'\[synfin\]|synfin_', '\n'.join(lines[i:j])):
+            kcsan.add(i)
+bad, dumps, armed = [], 0, 0
+for i, l in enumerate(lines):
+    if i in kcsan:
+        continue
+    if problem.search(l):
+        bad.append(i)
+    elif warned.search(l):
+        armed += 1
+    elif 'Call Trace:' in l:
+        if armed:
+            armed -= 1
+            dumps += 1
+        else:
+            bad.append(i)
+kinds = {}
+for l in lines:
+    m = warned.search(l)
+    if m:
+        k = m.group(0).split('(')[0]
+        kinds[k] = kinds.get(k, 0) + 1
+print(len(lines), 'lines of kernel log;', dumps, 'stack dumps after allocation failures;',
+      'warnings:', kinds or 'none')
+for i in bad[:5]:
+    print('\n'.join(lines[max(0, i - 3):i + 25]))
+    print('--')
+sys.exit(1 if bad else 0)
+PY
+}
+
+faults_kmemleak_scan() { # file: scan, and list the suspects in FILE
+	echo scan > "$faults_dbg/kmemleak"
+	grep '^unreferenced object' "$faults_dbg/kmemleak" | sort > "$1"
+}
+
+faults_section() {
+	local a p v dm printk saved_params="" was_loaded=0 base size end nth res i
+	local swept=0 sweep_failed=0 sweep_loaded=0 sweep_injected=0 sweep_bad=0
+	local tries=30 rnd_failed=0 rnd_loaded=0 rnd_injected=0 rnd_bad=0
+	local run_injected=0 lpid stats_ok=0 stats_err=0 flows_ok=0 flows_err=0 crashes=0
+	local ns_ok=0 ns_err=0 rpid rc
+
+	[ -d "$faults_dbg/failslab" ] || mount -t debugfs none "$faults_dbg" 2>/dev/null
+	for a in $faults_attrs; do
+		if [ ! -f "$faults_dbg/$a/require-start" ]; then
+			echo "SKIP: fault injection: no $faults_dbg/$a with a stack-trace filter (this kernel has no CONFIG_FAILSLAB, FAIL_PAGE_ALLOC, FAULT_INJECTION_STACKTRACE_FILTER: make check-debug's has)"
+			return 0
+		fi
+	done
+	echo "== fault injection"
+
+	# The module as found, to leave it so.
+	if faults_loaded; then
+		was_loaded=1
+		for p in /sys/module/synfin/parameters/*; do
+			saved_params+=" $(basename "$p")=$(cat "$p")"
+		done
+		rmmod synfin || { ko "fault injection: rmmod of the module as found"; return 1; }
+	fi
+	# Every knob as found, restored at the end.
+	declare -A faults_saved=()
+	for a in $faults_attrs; do
+		for p in "$faults_dbg/$a"/*; do
+			[ -f "$p" ] && faults_saved[$p]=$(cat "$p")
+		done
+	done
+	# Messages without a level of their own below the console's level
+	# while failures are injected (see the top of this file).
+	printk=$(cat /proc/sys/kernel/printk)
+	read -r v _ <<< "$printk"
+	[ "$v" -gt 7 ] && v=7
+	echo "$v" "$v" > /proc/sys/kernel/printk
+	dmesg -W > "$OUT/faults-dmesg.txt" 2>&1 &
+	dm=$!
+	[ -w "$faults_dbg/kmemleak" ] && faults_kmemleak_scan "$OUT/faults-kmemleak-before.txt"
+
+	faults_set probability 0
+	faults_set interval 1
+	faults_set space 0
+	faults_set ignore-gfp-wait N			# GFP_KERNEL too
+	echo N > "$faults_dbg/fail_page_alloc/ignore-gfp-highmem"
+	echo 0 > "$faults_dbg/fail_page_alloc/min-order"	# single pages too
+	faults_set stacktrace-depth 32
+	# Each failure logged (with its stack: dmesg only), at most 5 a second.
+	faults_set verbose 2
+	faults_set verbose_ratelimit_interval_ms 1000
+	faults_set verbose_ratelimit_burst 5
+
+	# ---- 1. insmod, each allocation under module code failing in turn ----
+	# The module area: above the kernel's text (and init text), below
+	# MODULES_END (x86_64). Only synfin is loaded there.
+	base=$(awk '$3 == "_einittext" { print "0x" $1 }' /proc/kallsyms)
+	end=0xffffffffff000000
+	if [ $((base)) = 0 ]; then	# addresses hidden: no filter to make
+		ko "fault injection: no address for _einittext in /proc/kallsyms"
+		faults_restore
+		return 1
+	fi
+	faults_arm 0 "$base" $end N
+	for nth in $(seq "${FAULTS_NTH_MAX:-150}"); do
+		faults_set times $faults_many
+		res=$(faults_insmod "$nth" 0)
+		i=$(faults_injected)
+		case $res in
+		loaded)	faults_loaded && { rmmod synfin || res="BAD: rmmod failed"; } ;;
+		esac
+		if [ "$i" = 0 ]; then	# past the last one
+			[ "$res" = loaded ] || { sweep_bad=$((sweep_bad + 1)); echo "insmod without a failure: $res"; }
+			break
+		fi
+		swept=$nth sweep_injected=$((sweep_injected + i))
+		case $res in
+		loaded)	sweep_loaded=$((sweep_loaded + 1)) ;;
+		failed*) sweep_failed=$((sweep_failed + 1)) ;;
+		*)	sweep_bad=$((sweep_bad + 1)); echo "insmod, allocation $nth failing: $res" ;;
+		esac
+	done
+	faults_loaded && rmmod synfin
+	echo "insmod with each of $swept allocations failing in turn: $sweep_failed failed cleanly, $sweep_loaded loaded all the same (the failure recovered from), $sweep_injected failures injected"
+	check "fault injection: insmod with each of its $swept allocations failing in turn fails cleanly or loads a working module" \
+		[ $sweep_bad = 0 -a $swept -gt 0 -a $sweep_injected -ge $swept ]
+
+	# ---- 2. insmod and rmmod under random failures ----
+	faults_arm 20 "$base" $end Y
+	for i in $(seq $tries); do
+		res=$(faults_insmod 0 1)
+		case $res in
+		loaded)	rnd_loaded=$((rnd_loaded + 1))
+			faults_failing rmmod synfin || { rnd_bad=$((rnd_bad + 1)); echo "try $i: rmmod failed"; }
+			! faults_loaded || { rnd_bad=$((rnd_bad + 1)); echo "try $i: still loaded"; rmmod synfin; } ;;
+		failed*) rnd_failed=$((rnd_failed + 1)) ;;
+		*)	rnd_bad=$((rnd_bad + 1)); echo "try $i: $res" ;;
+		esac
+	done
+	rnd_injected=$(faults_injected)
+	faults_disarm
+	echo "$tries insmod/rmmod under 20% failures: $rnd_loaded loaded (and were removed), $rnd_failed failed cleanly, $rnd_injected failures injected"
+	check "fault injection: $tries insmod/rmmod under random allocation failures: each loads or fails cleanly, rmmod always works" \
+		[ $rnd_bad = 0 -a $rnd_injected -gt 0 ]
+
+	# ---- 3. the module at work under failures in its own call stacks ----
+	# Small rings drained late (no early drain): events are also lost,
+	# and loss reports must get through as well.
+	insmod "$KO" time_wait_ms=1000 gc_interval_ms=100 ring_size=64 drain_watermark=0 drain_delay_ms=50 ||
+		{ ko "fault injection: insmod without injection"; faults_restore; return 1; }
+	read -r _ size _ _ _ base _ < <(grep '^synfin ' /proc/modules)
+	end=$(printf '0x%x' $((base + size)))
+	[ $((base)) != 0 ] || { ko "fault injection: no module address in /proc/modules"; rmmod synfin; faults_restore; return 1; }
+	reader faults ""
+	rpid=${pids[-1]}
+	server "" 127.0.0.1 9800
+	"$SYNFIN" stats --json > "$OUT/faults-before.json"
+	faults_arm 10 "$base" "$end" N
+	$PY "$here/traffic.py" loop 127.0.0.1 9800 "${FAULTS_SECONDS:-20}" > "$OUT/faults-traffic.log" 2>&1 &
+	lpid=$!
+	i=0
+	while kill -0 $lpid 2>/dev/null; do
+		i=$((i + 1))
+		"$SYNFIN" stats --json > /dev/null 2>> "$OUT/faults-stats.err"
+		rc=$?
+		if [ $rc = 0 ]; then stats_ok=$((stats_ok + 1)); else stats_err=$((stats_err + 1)); fi
+		[ $rc -ge 98 ] && crashes=$((crashes + 1))	# a signal, or ASan
+		"$SYNFIN" flows --json > /dev/null 2>> "$OUT/faults-flows.err"
+		rc=$?
+		if [ $rc = 0 ]; then flows_ok=$((flows_ok + 1)); else flows_err=$((flows_err + 1)); fi
+		[ $rc -ge 98 ] && crashes=$((crashes + 1))
+		if [ $((i % 4)) = 0 ]; then
+			ip netns del sffault 2>/dev/null
+			if ip netns add sffault 2>> "$OUT/faults-netns.err"; then
+				ns_ok=$((ns_ok + 1))
+				ip netns del sffault
+			else
+				ns_err=$((ns_err + 1))
+			fi
+		fi
+	done
+	wait $lpid
+	run_injected=$(faults_injected)
+	faults_disarm
+	# the reader's errors, and a sanitizer's report, are crashes too
+	grep -l 'Sanitizer\|runtime error' "$OUT"/faults-*.err 2>/dev/null && crashes=$((crashes + 1))
+	# Settled, and one more connection: the module still works, and any
+	# loss report that could not be sent goes with its events.
+	sleep 2
+	client "" 127.0.0.1 9800 client-close || ko "fault injection: a connection after injection"
+	sleep 2
+	"$SYNFIN" stats --json > "$OUT/faults-after.json"
+	kill -0 "$rpid" 2>/dev/null; rc=$?
+	stop_all
+	echo "under traffic: $(cat "$OUT/faults-traffic.log"); $run_injected failures injected;" \
+		"stats $stats_ok answered, $stats_err failed; flows $flows_ok answered, $flows_err failed;" \
+		"netns made $ns_ok, refused $ns_err"
+	check "fault injection under traffic: failures were injected, the reader is still running, no command crashed" \
+		[ "$run_injected" -gt 0 -a $rc = 0 -a $crashes = 0 ]
+	check "fault injection under traffic: written = sent + unheard + send failures; the reader's lost records = dropped" $PY -c "
+import json
+b = json.load(open('$OUT/faults-before.json'))['total']
+t = json.load(open('$OUT/faults-after.json'))['total']
+d = {k: t[k] - b[k] for k in t if k != 'flows_active'}
+print('this run:', d)
+lost = unknown = got = 0
+for l in open('$OUT/faults.json'):
+    e = json.loads(l)
+    if e['type'] == 'lost':
+        if e['count'] is None:
+            unknown += 1
+        else:
+            lost += e['count']
+    elif e['type'] in ('segment', 'timeout'):
+        got += 1
+print('reader: received', got, 'reported lost', lost, 'overflow reports', unknown)
+assert t['events_written'] == t['events_sent'] + t['events_unheard'] + t['nl_send_failed'], t
+if unknown == 0:
+    assert lost == t['events_dropped'], (lost, t)
+assert d['events_written'] > 0, d
+"
+	check "fault injection: rmmod afterwards" rmmod synfin
+
+	# ---- 4. nothing leaked, nothing reported ----
+	if [ -w "$faults_dbg/kmemleak" ]; then
+		sleep 5
+		faults_kmemleak_scan "$OUT/faults-kmemleak-after.txt"
+		check "fault injection: no new kmemleak suspect" bash -c "
+			n=\$(comm -13 '$OUT/faults-kmemleak-before.txt' '$OUT/faults-kmemleak-after.txt' | wc -l)
+			echo \"\$n new suspected leaks\"
+			[ \$n = 0 ] || { cat '$faults_dbg/kmemleak' | head -80; false; }"
+	fi
+	faults_restore
+	check "fault injection: the kernel log has no problem, only allocation failures' warnings" faults_dmesg_clean
+	if [ $was_loaded = 1 ]; then
+		# shellcheck disable=SC2086
+		insmod "$KO" $saved_params || ko "fault injection: insmod as found ($saved_params)"
+	fi
+}
+
+# Injection off, every knob and the console's levels as found.
+faults_restore() {
+	local p
+	faults_disarm
+	for p in "${!faults_saved[@]}"; do
+		echo "${faults_saved[$p]}" > "$p" 2>/dev/null
+	done
+	faults_disarm
+	sleep 1
+	kill "$dm" 2>/dev/null
+	wait "$dm" 2>/dev/null
+	echo "$printk" > /proc/sys/kernel/printk
+}

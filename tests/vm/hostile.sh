@@ -1,0 +1,456 @@
+# shellcheck shell=bash
+# Hostile input for the VM suite: floods from random sources into a small
+# flow table, forged segments inside a live connection, a flood beside a
+# confirmed connection, a user namespace asking for the host's counters,
+# a VRF, and every writable module parameter written with nonsense.
+#
+# Sourced by tests/vm/suite.sh once its helpers exist (check, ok, ko,
+# stop_all, capture, reader, wait_lines, server, client; $SYNFIN,
+# $PY, $here, $OUT, $KO); defines hostile_section, which expects the
+# module loaded and leaves it loaded, every parameter it changed back as
+# it found it, its namespaces deleted. Each check says in a comment why
+# it fails on the module before these changes (commit f3883eb). The
+# packets and the judging are tests/vm/hostile.py's: a Python start takes
+# seconds in an emulated guest, so each part judges all its checks in
+# one (hostile.py judge) and each check reads its verdict.
+#
+# Namespaces hf*, hs*, hc*, hv*, hp*; ports 9801-9872; 192.0.2.0/24
+# inside each namespace pair (.1 the first, .2 the second).
+
+HOSTILE_P=/sys/module/synfin/parameters
+HOSTILE_PY=("$PY" -S "$here/hostile.py")
+
+# The plain reader, where only the module's answer matters (counters to
+# poll): it starts faster than the sanitized one.
+hostile_sf() {
+	if [ -x "${top:-}/userspace/synfin" ]; then "$top/userspace/synfin" "$@"; else "$SYNFIN" "$@"; fi
+}
+
+# synfin stats --json into FILE (as seen from the initial namespace).
+hostile_stats() { hostile_sf stats --json > "$1"; }
+
+# flows_active, without a Python start: the total comes first. (Under
+# emulation every process started costs: fewer here, and in the helpers
+# below.)
+hostile_flows_active() {
+	local s
+	s=$(hostile_sf stats --json)
+	[[ $s =~ \"flows_active\":([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+}
+
+# A veth pair between two new namespaces: NSA (192.0.2.1 on DEVA) and NSB
+# (192.0.2.2 on DEVB), loopback up in both; hostile_mac is DEVB's
+# address. No other route: nothing in them can answer a random source.
+hostile_pair() { # nsa nsb deva devb
+	ip netns add "$1" && ip netns add "$2" &&
+	ip link add "$3" type veth peer name "$4" &&
+	read -r hostile_mac < "/sys/class/net/$4/address" &&
+	ip link set "$3" netns "$1" && ip link set "$4" netns "$2" &&
+	ip -n "$1" addr add 192.0.2.1/24 dev "$3" &&
+	ip -n "$2" addr add 192.0.2.2/24 dev "$4" &&
+	ip -n "$1" link set lo up && ip -n "$2" link set lo up &&
+	ip -n "$1" link set "$3" up && ip -n "$2" link set "$4" up
+}
+
+# Delete namespaces (whose processes are stopped), then wait until the
+# table holds no more flows than N: a namespace's flows go with it,
+# asynchronously (cleanup_net).
+hostile_del() { # n netns...
+	local n=$1 ns now=; shift
+	for ns; do ip netns del "$ns" 2>/dev/null; done
+	for _ in $(seq 100); do
+		now=$(hostile_flows_active)
+		[ "${now:-0}" -le "$n" ] && return 0
+		sleep 0.2
+	done
+	echo "hostile: $now flows still active after deleting $*, want <= $n"
+}
+
+# Wait until NETNS's table shows client port CPORT ESTABLISHED on both
+# sides (the handshake has been seen there).
+hostile_wait_established() { # netns cport
+	local run=()
+	[ -n "$1" ] && run=(ip netns exec "$1")
+	local re="\"cport\":$2,\"server\":\"[^\"]*\",\"sport\":[0-9]+,\"client_state\":\"ESTABLISHED\",\"server_state\":\"ESTABLISHED\""
+	for _ in $(seq 100); do
+		[[ $("${run[@]}" "$SYNFIN" flows --json) =~ $re ]] && return 0
+		sleep 0.1
+	done
+	echo "hostile: client port $2 never ESTABLISHED in ${1:-init}'s flows"
+	return 1
+}
+
+# A held connection (hostile.py hold) from NETNS to HOST:PORT; sets
+# hostile_hold (its pid) and hostile_cport (its client port).
+hostile_hold() { # netns host port
+	local run=() log=$OUT/hostile-hold-$3.log
+	[ -n "$1" ] && run=(ip netns exec "$1")
+	"${run[@]}" "${HOSTILE_PY[@]}" hold "$2" "$3" > "$log" 2>&1 &
+	hostile_hold=$!
+	wait_lines "$log" || { cat "$log"; return 1; }
+	hostile_cport=$(awk '$1 == "ready" { print $2 }' "$log")
+	[ -n "$hostile_cport" ] || { cat "$log"; return 1; }
+}
+
+# Close the held connection normally (FIN first) and wait for it.
+hostile_unhold() {
+	kill -TERM "$hostile_hold" 2>/dev/null
+	wait "$hostile_hold"
+}
+
+# Let TIME_WAIT (1 s) end, then wait until the reader writing FILE has
+# written N summaries of connections to server port PORT, up to 15 s: a
+# reader still printing a flood's events must not be stopped before it
+# reaches the connection under test. (A summary that never comes is the
+# check's to report.)
+hostile_settle() { # file port [n]
+	sleep 1.5
+	for _ in $(seq 75); do
+		[ "$(grep -c "^{\"type\":\"summary\".*,\"sport\":$2," "$1")" -ge "${3:-1}" ] && return 0
+		sleep 0.2
+	done
+}
+
+# hostile.py judge into the section's verdicts; check NAME hostile_ok KEY.
+hostile_judge() { "${HOSTILE_PY[@]}" judge "$hostile_verdicts" "$@"; }
+hostile_ok() { grep -qx "$1 ok" "$hostile_verdicts"; }
+
+# ---- a. floods from random sources into a table of 1024 ----
+# A bare ACK (or data) from nowhere makes a flow picked up mid-stream,
+# ESTABLISHED on both sides. The old module never evicts such a flow:
+# 1024 of them fill the table for established_timeout_ms (5 days), every
+# later flow is refused, so a real connection made after the flood is not
+# traced at all (no SYN event, no summary) and flows_evicted stays 0.
+# Fixed: a flow only one side has spoken in is unconfirmed and goes
+# first: the real connection is traced whole, evictions are counted.
+# The flood goes to the namespace's own address from sources it has no
+# route back to: nothing answers (an RST back would end each flow, which
+# the old module would then evict).
+hostile_flood_case() { # kind port
+	local kind=$1 port=$2 name=hostile-flood-$1 base
+	base=$(hostile_flows_active)
+	hostile_pair hfa hfb hfva hfvb || { ko "hostile: $kind flood: namespaces"; return; }
+	echo 1024 > $HOSTILE_P/max_flows
+	reader $name hfb
+	server hfb 127.0.0.1 "$port"
+	hostile_stats "$OUT/$name-before.json"
+	ip netns exec hfa "${HOSTILE_PY[@]}" flood hfva "$hostile_mac" 192.0.2.2 "$kind" 3000 \
+		> "$OUT/$name-sent.json" || ko "hostile: $kind flood: sending"
+	cat "$OUT/$name-sent.json"
+	client hfb 127.0.0.1 "$port" client-close || echo "hostile: $kind flood: the connection failed"
+	hostile_settle "$OUT/$name.json" "$port"
+	hostile_stats "$OUT/$name-end.json"
+	stop_all
+	echo "${hostile_saved[max_flows]}" > $HOSTILE_P/max_flows
+	hostile_judge "a-$kind-traced" conn "$OUT/$name.json" "$port" --from-syn --conn-state SF \
+		::: "a-$kind-table" delta "$OUT/$name-before.json" "$OUT/$name-end.json" \
+		"d['segments'] >= 3000 and a['flows_active'] <= 1024 and d['flows_evicted'] > 0" \
+		"segments flows_created flows_evicted flows_untracked segments_untracked"
+	check "hostile: after a flood of 3000 $kind segments from random sources (max_flows 1024), a new connection is traced from its SYN to its summary" \
+		hostile_ok "a-$kind-traced"
+	check "hostile: $kind flood: the table stays within max_flows and makes room by evicting" \
+		hostile_ok "a-$kind-table"
+	hostile_del "$base" hfa hfb
+}
+
+# Bare ACKs with wrong TCP checksums: the receiving stack drops every
+# one; the old module makes a flow of each (flows_created +2000) and has
+# no bad_checksum counter. Fixed: counted there, no flow made.
+hostile_badsum_flood() {
+	local base name=hostile-flood-badsum
+	base=$(hostile_flows_active)
+	hostile_pair hfa hfb hfva hfvb || { ko "hostile: bad-checksum flood: namespaces"; return; }
+	hostile_stats "$OUT/$name-before.json"
+	ip netns exec hfa "${HOSTILE_PY[@]}" flood hfva "$hostile_mac" 192.0.2.2 ack 2000 --bad-checksum \
+		> "$OUT/$name-sent.json" || ko "hostile: bad-checksum flood: sending"
+	cat "$OUT/$name-sent.json"
+	hostile_stats "$OUT/$name-after.json"
+	hostile_judge a-badsum delta "$OUT/$name-before.json" "$OUT/$name-after.json" \
+		"d['bad_checksum'] == 2000 and d['flows_created'] == 0" \
+		"segments bad_checksum flows_created malformed"
+	check "hostile: 2000 bare ACKs with bad checksums: all counted in bad_checksum, no flow made" \
+		hostile_ok a-badsum
+	hostile_del "$base" hfa hfb
+}
+
+# ---- b. forged segments inside a live connection ----
+# A client in hss holds a connection to a server in hsd; hostile.py forge
+# learns its numbers by sniffing and sends, as the client, one segment
+# that hsd's TCP drops. The old module believes each one: the
+# out-of-window FIN moves the client to FIN_WAIT_1 and the server to
+# CLOSE_WAIT, unflagged (the real close then crosses it: no summary);
+# the bad-checksum RST closes both sides (the summary says reset by the
+# client, RSTO); the bad-checksum FIN half-closes it; and there is no
+# bad_checksum counter. Fixed: ESTABLISHED/ESTABLISHED after each, the
+# FIN flagged fin_out_of_window, bad_checksum +1 for each of the other
+# two, and each connection's real close an ordinary SF.
+hostile_forge_section() {
+	local what base judge=()
+	local -A cport_of=()
+	base=$(hostile_flows_active)
+	hostile_pair hss hsd hssv hsdv || { ko "hostile: forge: namespaces"; return; }
+	reader hostile-forge hsd
+	server hsd 192.0.2.2 9810
+	for what in fin-out-of-window rst-bad-checksum fin-bad-checksum; do
+		hostile_hold hss 192.0.2.2 9810 || { ko "hostile: forge $what: no connection"; continue; }
+		cport_of[$what]=$hostile_cport
+		hostile_wait_established hsd "$hostile_cport"
+		hostile_stats "$OUT/hostile-forge-$what-before.json"
+		ip netns exec hss "${HOSTILE_PY[@]}" forge hssv "$hostile_mac" 9810 $what --poke "$hostile_hold" \
+			> "$OUT/hostile-forge-$what.json" || ko "hostile: forge $what: sending"
+		cat "$OUT/hostile-forge-$what.json"
+		sleep 0.2
+		ip netns exec hsd "$SYNFIN" flows --json > "$OUT/hostile-forge-$what.flows"
+		hostile_stats "$OUT/hostile-forge-$what-after.json"
+		hostile_unhold
+		judge+=(::: "b-$what-flows" established "$OUT/hostile-forge-$what.flows" "$hostile_cport")
+		[ $what = fin-out-of-window ] || judge+=(::: "b-$what-count" delta \
+			"$OUT/hostile-forge-$what-before.json" "$OUT/hostile-forge-$what-after.json" \
+			"d['bad_checksum'] == 1" "segments bad_checksum")
+	done
+	hostile_settle "$OUT/hostile-forge.json" 9810 ${#cport_of[@]}
+	stop_all
+	for what in "${!cport_of[@]}"; do
+		judge+=(::: "b-$what-close" conn "$OUT/hostile-forge.json" 9810 --cport "${cport_of[$what]}"
+			--from-syn --conn-state SF)
+		[ $what = fin-out-of-window ] && judge+=(--anomaly fin_out_of_window)
+	done
+	hostile_judge "${judge[@]}"
+	for what in fin-out-of-window rst-bad-checksum fin-bad-checksum; do
+		check "hostile: forged $what: the server's namespace still has the connection ESTABLISHED on both sides" \
+			hostile_ok "b-$what-flows"
+		[ $what = fin-out-of-window ] ||
+			check "hostile: forged $what: counted once in bad_checksum" hostile_ok "b-$what-count"
+		check "hostile: after the forged $what, the connection is traced from its SYN and closes normally (SF)$([ $what = fin-out-of-window ] && echo ', the FIN flagged fin_out_of_window')" \
+			hostile_ok "b-$what-close"
+	done
+	hostile_del "$base" hss hsd
+}
+
+# ---- c. a flood beside a confirmed connection ----
+# hcc holds a confirmed, idle loopback connection while hca floods hcb
+# with bare ACKs from random sources, max_flows 256. The first check, that
+# the confirmed connection survives and closes normally, the old module
+# passes (it evicts no mid-stream flow at all, which is what a. shows);
+# the fixed one must evict the flood's unconfirmed flows and never this
+# one. The second fails on the old module: a connection made after the
+# flood is refused (the table is full of flows it will not evict), and
+# nothing is evicted.
+hostile_bystander() {
+	local base held name=hostile-bystander
+	base=$(hostile_flows_active)
+	if ! hostile_pair hca hcb hcva hcvb || ! ip netns add hcc || ! ip -n hcc link set lo up; then
+		ko "hostile: bystander: namespaces"
+		return
+	fi
+	reader $name hcc
+	server hcc 127.0.0.1 9821
+	if ! hostile_hold hcc 127.0.0.1 9821; then
+		ko "hostile: bystander: no connection"
+		stop_all
+		hostile_del "$base" hca hcb hcc
+		return
+	fi
+	held=$hostile_cport
+	hostile_wait_established hcc "$held"
+	echo 256 > $HOSTILE_P/max_flows
+	hostile_stats "$OUT/$name-before.json"
+	ip netns exec hca "${HOSTILE_PY[@]}" flood hcva "$hostile_mac" 192.0.2.2 ack 2000 \
+		> "$OUT/$name-sent.json" || ko "hostile: bystander: sending"
+	cat "$OUT/$name-sent.json"
+	ip netns exec hcc "$SYNFIN" flows --json > "$OUT/$name.flows"
+	client hcc 127.0.0.1 9821 client-close || echo "hostile: bystander: the new connection failed"
+	hostile_unhold
+	hostile_settle "$OUT/$name.json" 9821 2
+	hostile_stats "$OUT/$name-end.json"
+	stop_all
+	echo "${hostile_saved[max_flows]}" > $HOSTILE_P/max_flows
+	hostile_judge c-held-flows established "$OUT/$name.flows" "$held" \
+		::: c-held-close conn "$OUT/$name.json" 9821 --cport "$held" --from-syn --conn-state SF --not-evicted \
+		::: c-new conn "$OUT/$name.json" 9821 --count 2 --from-syn --conn-state SF --not-evicted \
+		::: c-table delta "$OUT/$name-before.json" "$OUT/$name-end.json" \
+		"a['flows_active'] <= 256 and d['flows_evicted'] > 0" "segments flows_created flows_evicted flows_untracked"
+	check "hostile: a confirmed idle connection survives a flood in another namespace (max_flows 256) and closes normally, not evicted" \
+		bash -c "grep -qx 'c-held-flows ok' '$hostile_verdicts' && grep -qx 'c-held-close ok' '$hostile_verdicts'"
+	check "hostile: beside it, the flood's own flows are evicted and a connection made after the flood is traced" \
+		bash -c "grep -qx 'c-new ok' '$hostile_verdicts' && grep -qx 'c-table ok' '$hostile_verdicts'"
+	hostile_del "$base" hca hcb hcc
+}
+
+# ---- e. a user namespace's root asks for stats ----
+# GET_STATS from a user namespace owning a fresh netns: the old module
+# answers with the host's counters, all of them (segments, flows, events
+# of every namespace). Fixed: that netns's own, all zero.
+hostile_userns_stats() {
+	local rc frc
+	server "" 127.0.0.1 9851
+	hostile_hold "" 127.0.0.1 9851 || ko "hostile: userns: host connection"
+	client "" 127.0.0.1 9851 client-close || ko "hostile: userns: host traffic"
+	hostile_stats "$OUT/hostile-userns-host.json"
+	unshare --user --map-root-user --net "$SYNFIN" stats --json > "$OUT/hostile-userns.json" 2> "$OUT/hostile-userns.err"
+	rc=$?
+	unshare --user --map-root-user --net "$SYNFIN" flows --json > "$OUT/hostile-userns.flows" 2>> "$OUT/hostile-userns.err"
+	frc=$?
+	hostile_unhold
+	stop_all
+	check "hostile: a user namespace's root gets its own netns's counters (zero), not the host's" $PY -S - <<PYEOF
+import json
+host = json.load(open("$OUT/hostile-userns-host.json"))["total"]
+print("host: segments", host["segments"], "flows_active", host["flows_active"])
+assert host["segments"] > 0 and host["flows_active"] > 0, "no host traffic: no test"
+assert $rc == 0 and $frc == 0, open("$OUT/hostile-userns.err").read()
+mine = json.load(open("$OUT/hostile-userns.json"))
+t = mine["total"]
+nonzero = {k: v for k, v in t.items() if v}
+print("user namespace: nonzero:", nonzero or "none")
+# A fresh namespace has had no traffic: every counter of its own is 0.
+assert t["segments"] == 0 and t["flows_active"] == 0 and not nonzero, t
+assert all(not any(c.get(k) for k in c if k != "cpu") for c in mine["cpus"]), mine["cpus"]
+flows = open("$OUT/hostile-userns.flows").read()
+assert flows.strip() == "", flows
+PYEOF
+}
+
+# ---- f. a VRF: every segment counted once ----
+# A socket bound to a VRF sends each segment through LOCAL_OUT twice (for
+# the VRF device, then the real one) and receives each through
+# PRE_ROUTING twice (the real device, then the VRF): the old module counts
+# every segment twice and flags each copy a retransmission. Fixed: the
+# summary's counts are tcpdump's on the enslaved device, no
+# retransmission flagged.
+hostile_vrf() {
+	local base
+	modprobe vrf 2>/dev/null
+	base=$(hostile_flows_active)
+	hostile_pair hva hvw hvav hvwv || { ko "hostile: vrf: namespaces"; return; }
+	if ! ip -n hva link add hvrf type vrf table 10 2> "$OUT/hostile-vrf.err"; then
+		echo "SKIP: hostile: VRF: this kernel has no vrf device ($(cat "$OUT/hostile-vrf.err"))"
+		hostile_del "$base" hva hvw
+		return
+	fi
+	ip -n hva link set hvrf up && ip -n hva link set hvav master hvrf && ip -n hva link set hvav up ||
+		ko "hostile: vrf: enslaving"
+	ip -n hva route show vrf hvrf
+	server hvw 192.0.2.2 9861
+	capture hostile-vrf hva hvav "tcp port 9861"
+	reader hostile-vrf hva
+	ip netns exec hva "${HOSTILE_PY[@]}" vrfclient 192.0.2.2 9861 hvrf || ko "hostile: vrf: the connection failed"
+	hostile_settle "$OUT/hostile-vrf.json" 9861
+	stop_all
+	hostile_judge f-vrf conn "$OUT/hostile-vrf.json" 9861 --from-syn --conn-state SF \
+		--no-anomaly retransmission --pcap "$OUT/hostile-vrf.pcap"
+	check "hostile: a connection from a socket in a VRF: each segment counted once (as tcpdump on the enslaved device), no retransmission" \
+		hostile_ok f-vrf
+	hostile_del "$base" hva hvw
+}
+
+# ---- d. every writable parameter written with nonsense ----
+# Each writable parameter (mode 0644) gets 0, 4294967295, 99999999999,
+# "abc", "-1" and "" while connections run in hpa with a reader. A write
+# must not hang; it is refused with the old value kept, or accepted and
+# held 0.3 s, then the old value put back. Asserted: garbage refused
+# everywhere; 0 refused for max_flows and gc_interval_ms; 4294967295
+# refused for max_flows (the table was sized for 65536); a refused write
+# changes nothing; afterwards a new connection is traced whole. The old
+# module takes max_flows 0 and 4294967295 and gc_interval_ms 0 (a
+# collector requeueing itself at once); and its collector, once it has
+# gone to sleep for gc_interval_ms 4294967295 ms (49 days), is not woken
+# by the value put back: no connection ends any more (no summary), the
+# last check fails, and the module is reloaded with the parameters it
+# had, so as not to poison what follows.
+hostile_params() {
+	local f name v old new msg rc lpid failed log=$OUT/hostile-params.txt
+	: > "$log"
+	if ! ip netns add hpa || ! ip -n hpa link set lo up; then
+		ko "hostile: params: namespace"
+		return
+	fi
+	reader hostile-params hpa
+	server hpa 127.0.0.1 9871
+	ip netns exec hpa $PY "$here/traffic.py" loop 127.0.0.1 9871 3600 50 > /dev/null 2>&1 &
+	lpid=$!
+	for name in "${hostile_writable[@]}"; do
+		f=$HOSTILE_P/$name
+		for v in 0 4294967295 99999999999 abc -1 ""; do
+			read -r old < "$f"
+			# shellcheck disable=SC2016 # expanded by the inner shell
+			msg=$(timeout 10 bash -c 'echo "$1" > "$2"' _ "$v" "$f" 2>&1)
+			rc=$?
+			read -r new < "$f"
+			if [ $rc = 124 ]; then
+				echo "WRONG: $name='$v': the write hung" >> "$log"
+			elif [ $rc = 0 ]; then
+				echo "$name='$v': accepted, now $new" >> "$log"
+				sleep 0.3
+				echo "$old" > "$f" || echo "WRONG: $name: cannot put $old back" >> "$log"
+			else
+				echo "$name='$v': refused (${msg##*: }), still $new" >> "$log"
+				[ "$new" = "$old" ] || echo "WRONG: $name='$v': refused, yet changed $old -> $new" >> "$log"
+			fi
+			if [ $rc = 0 ]; then
+				case "$name=$v" in
+				*=abc | *=-1 | *=) echo "WRONG: $name='$v': garbage accepted" >> "$log" ;;
+				max_flows=0 | max_flows=4294967295 | gc_interval_ms=0)
+					echo "WRONG: $name='$v': must be refused" >> "$log" ;;
+				esac
+			fi
+		done
+	done
+	kill $lpid 2>/dev/null
+	wait $lpid 2>/dev/null
+	hostile_restore
+	cat "$log"
+	check "hostile: writable parameters: garbage refused, max_flows 0/4294967295 and gc_interval_ms 0 refused, nothing changed by a refused write" \
+		bash -c "! grep -q '^WRONG' '$log'"
+	# The module still works: a connection afterwards, traced whole.
+	sleep 0.5
+	reader hostile-params-end hpa
+	server hpa 127.0.0.1 9872
+	client hpa 127.0.0.1 9872 client-close || echo "hostile: params: the last connection failed"
+	hostile_settle "$OUT/hostile-params-end.json" 9872
+	stop_all
+	hostile_judge d-works conn "$OUT/hostile-params-end.json" 9872 --from-syn --conn-state SF
+	failed=$fail
+	check "hostile: after every parameter write, a connection is still traced from its SYN to its summary" \
+		hostile_ok d-works
+	ip netns del hpa
+	if [ "$fail" -gt "$failed" ]; then
+		local args=() p
+		for p in "${!hostile_saved[@]}"; do args+=("$p=${hostile_saved[$p]}"); done
+		echo "hostile: the module is broken: reloading it (${args[*]})"
+		rmmod synfin && insmod "$KO" "${args[@]}" || ko "hostile: reloading the module"
+	fi
+}
+
+# Put back every writable parameter the section found.
+hostile_restore() {
+	local p v
+	for p in "${hostile_writable[@]}"; do
+		read -r v < "$HOSTILE_P/$p"
+		[ "$v" = "${hostile_saved[$p]}" ] && continue
+		echo "${hostile_saved[$p]}" > "$HOSTILE_P/$p" || ko "hostile: restoring $p=${hostile_saved[$p]}"
+	done
+}
+
+hostile_section() {
+	local start=$SECONDS t f part
+	local -A hostile_saved=()
+	local -a hostile_writable=()
+	local hostile_hold='' hostile_cport='' hostile_mac='' hostile_verdicts=$OUT/hostile-verdicts.txt
+	: > "$hostile_verdicts"
+	for f in "$HOSTILE_P"/*; do
+		read -r "hostile_saved[${f##*/}]" < "$f"
+		[ "$(stat -c %a "$f")" = 644 ] && hostile_writable+=("${f##*/}")
+	done
+	echo "== hostile input; parameters: $(for f in "${!hostile_saved[@]}"; do printf '%s=%s ' "$f" "${hostile_saved[$f]}"; done)"
+	modprobe veth
+	for part in "hostile_flood_case ack 9801" "hostile_flood_case data 9802" hostile_badsum_flood \
+		hostile_forge_section hostile_bystander hostile_userns_stats hostile_vrf hostile_params; do
+		t=$SECONDS
+		echo "-- $part"
+		$part
+		hostile_restore
+		echo "-- $part: $((SECONDS - t)) s"
+	done
+	echo "== hostile input: $((SECONDS - start)) s"
+}
