@@ -83,11 +83,11 @@ for kver in "$@"; do
 	out=$top/build/vm/$kver
 	rm -rf "$out" && mkdir -p "$out"
 	sections=$(sections_for "$kver")
-	echo "== $kver: VM suite started, $(sections_said "$sections")"
 	while [ ${#running[@]} -ge "$jobs" ]; do
 		wait -n
 		reap
 	done
+	echo "== $kver: VM suite started, $(sections_said "$sections")"
 	(
 		if [ -n "$kernel" ]; then export SYNFIN_VM_KERNEL=$kernel; else unset SYNFIN_VM_KERNEL; fi
 		SYNFIN_VM_SECTIONS=$sections SYNFIN_VM_TIMEOUT=$vm_timeout SYNFIN_VM_APPEND=$vm_append \
