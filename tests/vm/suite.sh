@@ -312,6 +312,10 @@ echo 1024 > /sys/module/synfin/parameters/max_flows
 # Unanswered SYNs must outlive the flood, or a slow kernel (KASAN, lockdep)
 # times them out as fast as it makes them and the table never fills.
 echo 600000 > /sys/module/synfin/parameters/syn_timeout_ms
+# Unanswered SYNs are unconfirmed flows too (seen one way only): theirs
+# must outlast the flood as well, or flows end between the last stats
+# and the readers' end, received but not counted.
+echo 600000 > /sys/module/synfin/parameters/unconfirmed_timeout_ms
 # A reader in every namespace with traffic: the rings are shared, and a
 # loss is reported to the namespace whose event was lost.
 for ns in inj obs init; do
