@@ -80,9 +80,9 @@ for kver in "$@"; do
 		vm_timeout=${SYNFIN_VM_TIMEOUT:-5400} ;;
 	*)	kdir= kernel=
 		vm_append=${SYNFIN_VM_APPEND:-}
-		# About 15 minutes on a fast machine; twice that has been
-		# seen on a slower one (emulation speed varies with the host).
-		vm_timeout=${SYNFIN_VM_TIMEOUT:-2700} ;;
+		# A whole suite: 25 to 30 minutes alone on a 2-core host;
+		# seen past 45 with four other guests sharing its CPUs.
+		vm_timeout=${SYNFIN_VM_TIMEOUT:-3600} ;;
 	esac
 	SYNFIN_KDIR=$kdir "$top/scripts/build-module.sh" "$kver" || { rc=1; continue; }
 	[ -n "$kdir" ] || unset SYNFIN_KDIR
