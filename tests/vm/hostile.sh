@@ -99,15 +99,16 @@ hostile_unhold() {
 }
 
 # Let TIME_WAIT (1 s) end, then wait until the reader writing FILE has
-# written N summaries of connections to server port PORT, up to 15 s: a
-# reader still printing a flood's events must not be stopped before it
-# reaches the connection under test. (A summary that never comes is the
-# check's to report.)
+# written N summaries of connections to server port PORT, for 10 s at
+# most: a reader still printing a flood's events must not be stopped
+# before it reaches the connection under test. (A summary that never
+# comes is the check's to report.)
 hostile_settle() { # file port [n]
+	local end=$((SECONDS + 10))
 	sleep 1.5
-	for _ in $(seq 75); do
+	while [ $SECONDS -lt $end ]; do
 		[ "$(grep -c "^{\"type\":\"summary\".*,\"sport\":$2," "$1")" -ge "${3:-1}" ] && return 0
-		sleep 0.2
+		sleep 0.3
 	done
 }
 
