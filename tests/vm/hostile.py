@@ -245,14 +245,7 @@ def flood(args):
 
 # ---- a held connection ----
 
-def read_line(sock):
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = sock.recv(100)
-        if not chunk:
-            break
-        data += chunk
-    return data
+from traffic import read_line  # noqa: E402  (the same line protocol)
 
 
 def hold(args):
