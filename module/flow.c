@@ -647,10 +647,10 @@ out:
 	return flow;
 }
 
-void synfin_flow_segment(struct net *net, struct synfin_pkt *pkt)
+void synfin_flow_segment(struct net *net, struct synfin_net *sn,
+			 struct synfin_pkt *pkt)
 {
 	unsigned int b = tuple_hash(net, pkt) & bucket_mask;
-	struct synfin_net *sn = synfin_pernet(net);
 	struct synfin_flow *flow;
 	bool done, from_a;
 	int tries;

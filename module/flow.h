@@ -31,6 +31,8 @@ struct synfin_pkt {
  */
 bool synfin_pkt_csum_bad(struct synfin_pkt *pkt);
 
+struct synfin_net;
+
 /* A consistent copy of one flow, for dumps. */
 struct synfin_flow_info {
 	u64 conn;
@@ -48,8 +50,9 @@ struct synfin_flow_info {
 int synfin_flow_init(void);
 void synfin_flow_exit(void);
 
-/* Hook path, RCU read side held. */
-void synfin_flow_segment(struct net *net, struct synfin_pkt *pkt);
+/* Hook path, RCU read side held; @sn is @net's synfin state. */
+void synfin_flow_segment(struct net *net, struct synfin_net *sn,
+			 struct synfin_pkt *pkt);
 
 /* Forget every flow of @net (all flows if @net is NULL), without events. */
 void synfin_flow_flush(struct net *net);

@@ -141,7 +141,7 @@ static void synfin_tcp(struct net *net, struct sk_buff *skb,
 		pkt->skb = NULL;
 	else
 		pkt->skb = skb;
-	synfin_flow_segment(net, pkt);
+	synfin_flow_segment(net, sn, pkt);
 	return;
 
 malformed:
