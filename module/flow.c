@@ -207,6 +207,23 @@ __MODULE_PARM_TYPE(max_flows, "uint");
 MODULE_PARM_DESC(max_flows,
 		 "Most flows tracked at once, 1 to 4194304 at load and up to 16 a hash bucket after; more are evicted or untracked (default 65536)");
 
+/*
+ * A share of the table for each netns but the initial one (the host's):
+ * one container's connections, real ones included, cannot take every
+ * slot. At its share, a netns's new flow may only take the place of one
+ * of its own.
+ */
+static unsigned int netns_max_flows = 32768;
+
+static struct synfin_uint_param netns_max_flows_p = {
+	&netns_max_flows, 1, SYNFIN_MAX_FLOWS_LOAD * SYNFIN_FLOWS_PER_BUCKET_MAX, NULL
+};
+
+module_param_cb(netns_max_flows, &synfin_uint_param_ops, &netns_max_flows_p, 0644);
+__MODULE_PARM_TYPE(netns_max_flows, "uint");
+MODULE_PARM_DESC(netns_max_flows,
+		 "Most flows one network namespace other than the initial one may hold, 1 to 67108864 (default 32768)");
+
 /* The same hash for both directions: the endpoints are ordered first. */
 static u32 tuple_hash(const struct net *net, const struct synfin_pkt *pkt)
 {
@@ -319,8 +336,8 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 	struct synfin_rec *rec;
 	u16 cport, sport;
 
-	if (!synfin_nl_listening(flow->net)) {
-		/* No reader anywhere: counted, not queued for the drain. */
+	if (!synfin_nl_listening(sn)) {
+		/* No reader in the netns: counted, not queued for the drain. */
 		synfin_stat_inc(sn, events_written);
 		synfin_stat_inc(sn, events_unheard);
 		return;
@@ -453,13 +470,15 @@ static void flow_free(struct synfin_flow *flow)
  * first, 0 never. Flows seen one way only and ended connections may go
  * whoever needs the room; an unfinished handshake (confirmed by its
  * SYN-ACK) only for its own namespace: another namespace's flood must
- * not cost it a connection.
+ * not cost it a connection. With @own (@net is at its share), only
+ * @net's own flows may go.
  */
-static int evict_rank(const struct synfin_flow *flow, const struct net *net)
+static int evict_rank(const struct synfin_flow *flow, const struct net *net,
+		      bool own)
 {
 	int rank = synfin_fsm_evict_rank(&flow->fsm);
 
-	if (rank == SYNFIN_EVICT_HANDSHAKE && flow->net != net)
+	if ((own || rank == SYNFIN_EVICT_HANDSHAKE) && flow->net != net)
 		return SYNFIN_EVICT_NEVER;
 	return rank;
 }
@@ -469,7 +488,7 @@ static int evict_rank(const struct synfin_flow *flow, const struct net *net)
  * @net, if one may go. The rank is checked again under the victim's lock,
  * for a segment may have confirmed it meanwhile.
  */
-static bool evict_from(unsigned int b, const struct net *net)
+static bool evict_from(unsigned int b, const struct net *net, bool own)
 {
 	struct synfin_flow *flow, *victim = NULL;
 	int best = SYNFIN_EVICT_NEVER;
@@ -481,7 +500,7 @@ static bool evict_from(unsigned int b, const struct net *net)
 		int rank;
 
 		spin_lock(&flow->lock);
-		rank = evict_rank(flow, net);
+		rank = evict_rank(flow, net, own);
 		seen = flow->last_seen;
 		spin_unlock(&flow->lock);
 		if (rank > best || (rank && rank == best &&
@@ -494,7 +513,7 @@ static bool evict_from(unsigned int b, const struct net *net)
 	if (!victim)
 		return false;
 	spin_lock(&victim->lock);
-	if (evict_rank(victim, net) < best) {
+	if (evict_rank(victim, net, own) < best) {
 		spin_unlock(&victim->lock);
 		return false;
 	}
@@ -512,7 +531,7 @@ static bool evict_from(unsigned int b, const struct net *net)
  * Their locks are only tried, never waited for, so two CPUs evicting at
  * once cannot deadlock.
  */
-static bool flow_evict(unsigned int b, const struct net *net)
+static bool flow_evict(unsigned int b, const struct net *net, bool own)
 {
 	u64 want = div_u64((u64)SYNFIN_EVICT_FLOWS * (bucket_mask + 1),
 			   max(READ_ONCE(max_flows), 1U));
@@ -529,9 +548,9 @@ static bool flow_evict(unsigned int b, const struct net *net)
 		if (hlist_empty(&buckets[vb]))
 			continue;
 		if (lock == bucket_lock(b)) {
-			done = evict_from(vb, net);
+			done = evict_from(vb, net, own);
 		} else if (spin_trylock(lock)) {
-			done = evict_from(vb, net);
+			done = evict_from(vb, net, own);
 			spin_unlock(lock);
 		}
 		if (done)
@@ -611,14 +630,17 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 				       bool *from_a, bool *done)
 {
 	struct synfin_flow *flow;
+	bool own;
 
 	*done = false;
 	spin_lock(bucket_lock(b));
 	flow = flow_find(net, pkt, b, from_a);
 	if (flow)
 		goto out;
-	if (atomic_read(&flow_count) >= READ_ONCE(max_flows) &&
-	    !flow_evict(b, net))
+	own = net != &init_net &&
+	      atomic_read(&sn->flows) >= READ_ONCE(netns_max_flows);
+	if ((own || atomic_read(&flow_count) >= READ_ONCE(max_flows)) &&
+	    !flow_evict(b, net, own))
 		goto out;
 	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
 	if (!flow)

@@ -81,6 +81,7 @@ static int __net_init synfin_net_init(struct net *net)
 	atomic_set(&sn->flows, 0);
 	atomic64_set(&sn->next_conn, 0);
 	atomic_set(&sn->flows_gen, 0);
+	sn->deaf = false;
 	sn->stats = alloc_percpu(struct synfin_cpu_stats);
 	sn->reported = kcalloc(nr_cpu_ids, sizeof(*sn->reported), GFP_KERNEL);
 	sn->drained = kcalloc(nr_cpu_ids, sizeof(*sn->drained), GFP_KERNEL);

@@ -19,7 +19,7 @@ struct synfin_cpu_stats {
 	u64 bad_checksum;
 	u64 events_written;
 	u64 events_dropped;
-	u64 events_unheard;	/* not queued: no listener anywhere */
+	u64 events_unheard;	/* not queued: no listener in the netns */
 	u64 flows_created;
 	u64 flows_evicted;
 	u64 flows_timed_out;
@@ -44,6 +44,14 @@ struct synfin_net {
 	atomic_t flows;			/* this netns's flows in the table */
 	atomic64_t next_conn;		/* connection ids, per namespace */
 	atomic_t flows_gen;		/* flows added or removed: dumps check it */
+	/*
+	 * The last multicast of events into this netns reached nobody (the
+	 * drain sets it, a request from the netns or a message that reached
+	 * someone clears it): its events are not queued until a request or
+	 * until deaf_since + listener_probe_ms, when they are tried again.
+	 */
+	bool deaf;
+	unsigned long deaf_since;	/* jiffies */
 };
 
 struct synfin_net *synfin_pernet(const struct net *net);

@@ -226,6 +226,12 @@ static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
 		goto err;
 
 	mutex_lock(&drain_lock);
+	/*
+	 * A reader asks once it has joined the events group: from now on its
+	 * netns's events are queued. Under the drain lock, so that no message
+	 * sent before it joined can make the netns deaf again afterwards.
+	 */
+	WRITE_ONCE(synfin_pernet(net)->deaf, false);
 	stats_gather(net, -1, &one);
 	if (stats_put(msg, SYNFIN_A_STATS, -1, &one))
 		goto err_unlock;
@@ -540,6 +546,60 @@ static struct synfin_batch drain_batches[DRAIN_BATCHES];
 static unsigned int drain_evict;	/* the next open batch to send early */
 
 /*
+ * netlink keeps one bitmap of groups with listeners per protocol, for all
+ * namespaces: true if a listener exists in any of them. The multicast
+ * into @net tells for sure (-ESRCH: nobody there).
+ */
+static bool has_listeners(struct net *net)
+{
+	return genl_has_listeners(&synfin_family, net, SYNFIN_MCGRP_EVENTS_ID);
+}
+
+/*
+ * netlink says nothing when a socket joins a group in one netns, so a
+ * netns whose events reached nobody is taken to have no listener (its
+ * events are counted unheard, not queued: a reader elsewhere does not
+ * make them take ring slots and drain time) until a request comes from
+ * it, as synfin's reader makes once subscribed, or until this long has
+ * passed, when its events are queued again, for one drain, to find out.
+ */
+static unsigned int listener_probe_ms = 1000;
+
+static struct synfin_uint_param listener_probe_p = {
+	&listener_probe_ms, 0, 3600000, NULL
+};
+
+module_param_cb(listener_probe_ms, &synfin_uint_param_ops, &listener_probe_p, 0644);
+__MODULE_PARM_TYPE(listener_probe_ms, "uint");
+MODULE_PARM_DESC(listener_probe_ms,
+		 "How long a netns whose events reached nobody is taken to have no listener, unless it makes a request, 0 (never) to 3600000 ms (default 1000)");
+
+bool synfin_nl_listening(const struct synfin_net *sn)
+{
+	unsigned long since;
+
+	if (!has_listeners(sn->net))
+		return false;
+	if (!READ_ONCE(sn->deaf))
+		return true;
+	since = READ_ONCE(sn->deaf_since);
+	return time_after_eq(jiffies, since +
+			     msecs_to_jiffies(READ_ONCE(listener_probe_ms)));
+}
+
+/* What a multicast into @sn's netns, returning @err, says of listeners. */
+static void note_heard(struct synfin_net *sn, int err)
+{
+	if (err == -ESRCH) {
+		WRITE_ONCE(sn->deaf_since, jiffies);
+		smp_wmb();	/* a new time before "deaf" */
+		WRITE_ONCE(sn->deaf, true);
+	} else if (!err || err == -ENOBUFS) {
+		WRITE_ONCE(sn->deaf, false);
+	}
+}
+
+/*
  * What became of @b's message (@err from the multicast), counted for its
  * netns. A lost notice in it counts as reported once it went out, to
  * someone (a listener that overflowed was told so by ENOBUFS) or to
@@ -552,6 +612,7 @@ static void batch_account(struct synfin_batch *b, int err)
 	bool out = !err || err == -ESRCH || err == -ENOBUFS;
 	int cpu;
 
+	note_heard(sn, err);
 	smp_mb();	/* events counted written before counted sent */
 	for_each_possible_cpu(cpu) {
 		struct synfin_drain_stats *d = &sn->drained[cpu];
@@ -607,21 +668,6 @@ static int batch_open(struct synfin_batch *b, struct net *net)
 	}
 	b->net = net;
 	return 0;
-}
-
-/*
- * netlink keeps one bitmap of groups with listeners per protocol, for all
- * namespaces: true if a listener exists in any of them. The multicast
- * into @net tells for sure (-ESRCH: nobody there).
- */
-static bool has_listeners(struct net *net)
-{
-	return genl_has_listeners(&synfin_family, net, SYNFIN_MCGRP_EVENTS_ID);
-}
-
-bool synfin_nl_listening(struct net *net)
-{
-	return has_listeners(net);
 }
 
 /*
@@ -726,7 +772,7 @@ static void drain_lost(void)
 	int cpu;
 
 	list_for_each_entry(sn, &synfin_nets, list) {
-		bool listening = has_listeners(sn->net);
+		bool listening = synfin_nl_listening(sn);
 
 		for_each_possible_cpu(cpu) {
 			u64 dropped = READ_ONCE(per_cpu_ptr(sn->stats,

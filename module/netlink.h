@@ -10,11 +10,13 @@ void synfin_netlink_ready(void);
 void synfin_netlink_exit(void);
 
 /*
- * May anyone hear an event of @net? False when no socket, in any netns,
- * has joined the events group: the event can be counted as unheard at
- * once rather than queued. Any context, while @net's synfin state lives.
+ * May anyone hear an event of @sn's netns? False when no socket, in any
+ * netns, has joined the events group, or when the last message into this
+ * netns reached nobody and no request came from it since (for up to
+ * listener_probe_ms): the event can be counted as unheard at once rather
+ * than queued. Any context, while @sn lives.
  */
-bool synfin_nl_listening(struct net *net);
+bool synfin_nl_listening(const struct synfin_net *sn);
 
 /* Ask the drain worker to run soon; callable from any context. */
 void synfin_drain_kick(void);

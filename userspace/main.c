@@ -134,6 +134,25 @@ static int one_request(uint8_t cmd, bool dump, sf_msg_cb cb, void *arg,
 
 /* ---- watch ---- */
 
+static int ignore_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	(void)nlh;
+	(void)arg;
+	return MNL_CB_OK;
+}
+
+/* A stats request on a socket of its own, its answer and errors unused. */
+static void announce(void)
+{
+	struct sf_nl *nl = sf_nl_open();
+
+	if (!nl)
+		return;
+	if (!sf_nl_resolve(nl))
+		sf_nl_request(nl, SYNFIN_CMD_GET_STATS, false, ignore_cb, NULL);
+	sf_nl_close(nl);
+}
+
 struct watch_ctx {
 	uint64_t events;
 	uint64_t bad;
@@ -233,6 +252,12 @@ static int cmd_watch(void)
 		sf_nl_close(nl);
 		return SF_EXIT_ERROR;
 	}
+	/*
+	 * The module takes a netns whose last events reached nobody to have
+	 * no listener until a request comes from it: a stats request says
+	 * we are here (its answer is not needed, nor is its failure fatal).
+	 */
+	announce();
 	/* Subscribed: from here on no event is missed. Says so on stderr. */
 	fprintf(stderr, "synfin: watching TCP handshakes and teardowns; Ctrl-C to stop\n");
 

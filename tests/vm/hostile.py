@@ -14,12 +14,21 @@ hooks see nothing):
         frames are made first, then sent in batches through a
         PACKET_TX_RING (one system call per 256 frames; a send() per
         frame if the ring cannot be set up). Prints what it sent as JSON.
-  hostile.py hold HOST PORT
-        one real connection to a tests/vm/traffic.py server, in its
-        client-close protocol: prints "ready CLIENTPORT" once the
-        server's greeting is read; SIGUSR1 sends one byte ("x", which
-        the server reads and ACKs); SIGTERM or SIGINT closes it normally
-        (FIN, then waits for the server's FIN) and exits 0.
+  hostile.py hold HOST PORT [N]
+        one real connection (or N) to a tests/vm/traffic.py server, in
+        its client-close protocol: prints "ready CLIENTPORT..." once the
+        server's greeting is read on each; SIGUSR1 sends one byte ("x",
+        which the server reads and ACKs) on each; SIGTERM or SIGINT
+        closes them normally (FIN, then waits for the server's FIN) and
+        exits 0.
+  hostile.py listen HOST PORT SECONDS
+        a listener to synfin's events that makes no request: a raw
+        generic netlink socket joins the events group (the family and
+        group looked up from nlctrl), then a tests/vm/traffic.py
+        client-close connection to HOST:PORT is made every 0.2 s until a
+        message of events arrives or SECONDS have passed. Prints JSON
+        (connections made, whether events came and after how long);
+        exits 0 if they came, 1 if not.
   hostile.py forge IFACE DSTMAC PORT WHAT [--poke PID] [--timeout S]
         against the live connection of a client in this namespace (a
         `hold` process) to a server on the other side on PORT: learns its
@@ -252,29 +261,91 @@ def hold(args):
     import signal
     import socket
     host, port = args[0], int(args[1])
+    count = int(args[2]) if len(args) > 2 else 1
     fam = socket.AF_INET6 if ":" in host else socket.AF_INET
     sigs = {signal.SIGUSR1, signal.SIGTERM, signal.SIGINT}
     signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
-    sock = socket.socket(fam, socket.SOCK_STREAM)
-    sock.settimeout(10)
-    sock.connect((host, port))
-    sock.sendall(b"C\n")        # traffic.py's server: the client closes first
-    if not read_line(sock).endswith(b"\n"):
-        print("no greeting from the server", file=sys.stderr)
-        return 1
-    print("ready", sock.getsockname()[1], flush=True)
+    socks = []
+    for _ in range(count):
+        sock = socket.socket(fam, socket.SOCK_STREAM)
+        sock.settimeout(10)
+        sock.connect((host, port))
+        sock.sendall(b"C\n")    # traffic.py's server: the client closes first
+        if not read_line(sock).endswith(b"\n"):
+            print("no greeting from the server", file=sys.stderr)
+            return 1
+        socks.append(sock)
+    print("ready", *(s.getsockname()[1] for s in socks), flush=True)
     while True:
         sig = signal.sigwait(sigs)
         if sig == signal.SIGUSR1:
-            sock.sendall(b"x")
+            for sock in socks:
+                sock.sendall(b"x")
             continue
         # A normal close: our FIN, then the server's (it closes on EOF).
-        sock.shutdown(socket.SHUT_WR)
-        while sock.recv(4096):
-            pass
-        sock.close()
+        for sock in socks:
+            sock.shutdown(socket.SHUT_WR)
+            while sock.recv(4096):
+                pass
+            sock.close()
         print("closed", flush=True)
         return 0
+
+
+def listen(args):
+    import select
+    import socket
+    import traffic
+    host, port, seconds = args[0], int(args[1]), float(args[2])
+    nl = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)  # generic
+    nl.bind((0, 0))
+    # CTRL_CMD_GETFAMILY (3) of "synfin" to nlctrl (0x10), version 1
+    name = b"synfin\0"
+    a = struct.pack("=HH", 4 + len(name), 2) + name
+    a += b"\0" * (-len(a) % 4)
+    body = struct.pack("BBH", 3, 1, 0) + a
+    nl.send(struct.pack("=IHHII", 16 + len(body), 0x10, 1, 1, 0) + body)
+    data = nl.recv(65536)
+    length, kind = struct.unpack("=IH", data[:6])
+    if kind == 2:       # NLMSG_ERROR: no family
+        print("no synfin family", file=sys.stderr)
+        return 1
+
+    def attrs(buf):
+        off = 0
+        while off + 4 <= len(buf):
+            alen, atype = struct.unpack("=HH", buf[off:off + 4])
+            if alen < 4:
+                return
+            yield atype & 0x3FFF, buf[off + 4:off + alen]
+            off += (alen + 3) & ~3
+
+    group = None
+    for atype, val in attrs(data[20:length]):
+        if atype == 7:  # CTRL_ATTR_MCAST_GROUPS
+            for _, grp in attrs(val):
+                g = dict(attrs(grp))
+                if g.get(1, b"").rstrip(b"\0") == b"events":
+                    group = struct.unpack("=I", g[2][:4])[0]
+    if group is None:
+        print("no events group", file=sys.stderr)
+        return 1
+    nl.setsockopt(270, 1, group)        # SOL_NETLINK, NETLINK_ADD_MEMBERSHIP
+    start = time.monotonic()
+    n, got = 0, None
+    while got is None and time.monotonic() - start < seconds:
+        traffic.client(host, port, "client-close")
+        n += 1
+        end = time.monotonic() + 0.2
+        while got is None and time.monotonic() < end:
+            r, _, _ = select.select([nl], [], [], max(end - time.monotonic(), 0))
+            if r:
+                msg = nl.recv(65536)
+                if len(msg) >= 20 and msg[16] == 1:     # SYNFIN_CMD_EVENTS
+                    got = time.monotonic() - start
+    print(json.dumps({"connections": n, "events": got is not None,
+                      "after_s": None if got is None else round(got, 2)}), flush=True)
+    return 0 if got is not None else 1
 
 
 # ---- forging into a live connection ----
@@ -557,7 +628,8 @@ def segcount(args):
     return 0
 
 
-COMMANDS = {"flood": (flood, 5), "hold": (hold, 2), "forge": (forge, 4),
+COMMANDS = {"flood": (flood, 5), "hold": (hold, 2), "listen": (listen, 3),
+            "forge": (forge, 4),
             "vrfclient": (vrfclient, 3), "conn": (conn, 2),
             "established": (established, 2), "delta": (delta, 3),
             "judge": (judge, 3), "segcount": (segcount, 2)}

@@ -2,7 +2,8 @@
 # Hostile input for the VM suite: floods from random sources into a small
 # flow table, forged segments inside a live connection, a flood beside a
 # confirmed connection, a user namespace asking for the host's counters,
-# a VRF, and every writable module parameter written with nonsense.
+# a VRF, a listener in another namespace, one namespace's share of the
+# table, and every writable module parameter written with nonsense.
 #
 # Sourced by tests/vm/suite.sh once its helpers exist (check, ok, ko,
 # stop_all, capture, reader, wait_lines, server, client; $SYNFIN,
@@ -14,7 +15,7 @@
 # seconds in an emulated guest, so each part judges all its checks in
 # one (hostile.py judge) and each check reads its verdict.
 #
-# Namespaces hf*, hs*, hc*, hv*, hp*; ports 9801-9872; 192.0.2.0/24
+# Namespaces hf*, hs*, hc*, hv*, hg*, hh*, hp*; ports 9801-9892; 192.0.2.0/24
 # inside each namespace pair (.1 the first, .2 the second).
 
 HOSTILE_P=/sys/module/synfin/parameters
@@ -345,6 +346,103 @@ hostile_vrf() {
 	hostile_del "$base" hva hvw
 }
 
+# ---- g. a listener in one namespace, events in another ----
+# A reader listens in hga; hgb has connections and no reader. The old
+# module queues every event of hgb for the drain, whose multicast into
+# hgb then reaches nobody: a reader anywhere makes every namespace's
+# events take ring slots and drain time (and it has no
+# listener_probe_ms). Fixed: once a message into hgb has reached nobody,
+# hgb's events are counted unheard as they happen, not queued (asserted
+# with the drain held off for 60 s: unheard rises with written); a
+# reader that then starts in hgb, whose stats request says it is there,
+# gets its events from its first connection; and a listener that makes
+# no request hears nothing while listener_probe_ms is long, and events
+# once it is short (the probe).
+hostile_listener_elsewhere() {
+	local base name=hostile-deaf
+	base=$(hostile_flows_active)
+	if ! ip netns add hga || ! ip -n hga link set lo up || ! ip netns add hgb || ! ip -n hgb link set lo up; then
+		ko "hostile: listener elsewhere: namespaces"
+		return
+	fi
+	echo 600000 > $HOSTILE_P/listener_probe_ms || echo "hostile: listener elsewhere: no listener_probe_ms"
+	reader $name-a hga
+	server hgb 127.0.0.1 9881
+	server hgb 127.0.0.1 9882
+	server hgb 127.0.0.1 9883
+	# hgb's first events reach nobody (the drain runs 5 ms after them)
+	client hgb 127.0.0.1 9881 client-close || echo "hostile: listener elsewhere: the first connection failed"
+	sleep 1
+	echo 60000 > $HOSTILE_P/drain_delay_ms
+	hostile_stats "$OUT/$name-before.json"
+	ip netns exec hgb $PY "$here/traffic.py" loop 127.0.0.1 9881 2
+	hostile_stats "$OUT/$name-after.json"
+	echo "${hostile_saved[drain_delay_ms]}" > $HOSTILE_P/drain_delay_ms
+	# a listener that makes no request, in hgb: deaf while the probe is
+	# 10 minutes away, then with listener_probe_ms 300
+	ip netns exec hgb "${HOSTILE_PY[@]}" listen 127.0.0.1 9883 3 > "$OUT/$name-silent.json"
+	cat "$OUT/$name-silent.json"
+	echo 300 > $HOSTILE_P/listener_probe_ms
+	ip netns exec hgb "${HOSTILE_PY[@]}" listen 127.0.0.1 9883 10 > "$OUT/$name-probe.json"
+	cat "$OUT/$name-probe.json"
+	echo 600000 > $HOSTILE_P/listener_probe_ms
+	# deaf again (the listener is gone): a connection nobody hears
+	client hgb 127.0.0.1 9881 client-close
+	sleep 1
+	# synfin's reader in hgb, at once
+	reader $name-b hgb
+	client hgb 127.0.0.1 9882 client-close || echo "hostile: listener elsewhere: the last connection failed"
+	hostile_settle "$OUT/$name-b.json" 9882
+	stop_all
+	hostile_judge g-queue delta "$OUT/$name-before.json" "$OUT/$name-after.json" \
+		"d['events_written'] > 0 and d['events_unheard'] == d['events_written'] and d['events_dropped'] == 0" \
+		"events_written events_unheard events_sent events_dropped" \
+		::: g-reader conn "$OUT/$name-b.json" 9882 --from-syn --conn-state SF
+	check "hostile: with a reader in another namespace only, a namespace's events are counted unheard as they happen, not queued for the drain" \
+		hostile_ok g-queue
+	check "hostile: a reader started in that namespace is heard at once: its first connection is traced from its SYN" \
+		hostile_ok g-reader
+	check "hostile: a listener that makes no request hears nothing within 3 s while listener_probe_ms is long, and events once it is 300 ms" \
+		bash -c "grep -q '\"events\": true' '$OUT/$name-probe.json' && ! grep -q '\"events\": true' '$OUT/$name-silent.json'"
+	hostile_del "$base" hga hgb
+}
+
+# ---- h. one namespace's share of the table ----
+# A namespace holds 12 open connections with netns_max_flows 8: the old
+# module has no such parameter and tracks all 12 (the namespace could
+# take the whole table with real connections). Fixed: 8 tracked, the
+# other 4 SYNs counted untracked in that namespace; the host, beside it,
+# still traces a connection from its SYN.
+hostile_netns_share() {
+	local base name=hostile-share
+	base=$(hostile_flows_active)
+	ip netns add hha && ip -n hha link set lo up || { ko "hostile: share: namespace"; return; }
+	echo 8 > $HOSTILE_P/netns_max_flows || echo "hostile: share: no netns_max_flows"
+	reader $name ""
+	server hha 127.0.0.1 9891
+	server "" 127.0.0.1 9892
+	local log=$OUT/$name-hold.log
+	ip netns exec hha "${HOSTILE_PY[@]}" hold 127.0.0.1 9891 12 > "$log" 2>&1 &
+	local hpid=$!
+	wait_lines "$log" || cat "$log"
+	ip netns exec hha "$SYNFIN" stats --json > "$OUT/$name-ns.json"
+	client "" 127.0.0.1 9892 client-close || echo "hostile: share: the host's connection failed"
+	kill -TERM $hpid 2>/dev/null
+	wait $hpid
+	hostile_settle "$OUT/$name.json" 9892
+	stop_all
+	echo "${hostile_saved[netns_max_flows]}" > $HOSTILE_P/netns_max_flows
+	check "hostile: 12 open connections in a namespace with netns_max_flows 8: 8 tracked, 4 SYNs counted untracked there" $PY -S - <<PYEOF
+import json
+t = json.load(open("$OUT/$name-ns.json"))["total"]
+print("namespace: flows_active", t["flows_active"], "flows_created", t["flows_created"], "flows_untracked", t["flows_untracked"])
+assert t["flows_active"] == 8 and t["flows_created"] == 8 and t["flows_untracked"] >= 4, t
+PYEOF
+	hostile_judge h-host conn "$OUT/$name.json" 9892 --from-syn --conn-state SF
+	check "hostile: beside it, the host's connection is traced from its SYN" hostile_ok h-host
+	hostile_del "$base" hha
+}
+
 # ---- d. every writable parameter written with nonsense ----
 # Each writable parameter (mode 0644) gets 0, 4294967295, 99999999999,
 # "abc", "-1" and "" while connections run in hpa with a reader. A write
@@ -391,7 +489,7 @@ hostile_params() {
 			if [ $rc = 0 ]; then
 				case "$name=$v" in
 				*=abc | *=-1 | *=) echo "WRONG: $name='$v': garbage accepted" >> "$log" ;;
-				max_flows=0 | max_flows=4294967295 | gc_interval_ms=0)
+				max_flows=0 | max_flows=4294967295 | gc_interval_ms=0 | netns_max_flows=0)
 					echo "WRONG: $name='$v': must be refused" >> "$log" ;;
 				esac
 			fi
@@ -446,7 +544,8 @@ hostile_section() {
 	echo "== hostile input; parameters: $(for f in "${!hostile_saved[@]}"; do printf '%s=%s ' "$f" "${hostile_saved[$f]}"; done)"
 	modprobe veth
 	for part in "hostile_flood_case ack 9801" "hostile_flood_case data 9802" hostile_badsum_flood \
-		hostile_forge_section hostile_bystander hostile_userns_stats hostile_vrf hostile_params; do
+		hostile_forge_section hostile_bystander hostile_userns_stats hostile_vrf \
+		hostile_listener_elsewhere hostile_netns_share hostile_params; do
 		t=$SECONDS
 		echo "-- $part"
 		$part
