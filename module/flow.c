@@ -213,16 +213,27 @@ MODULE_PARM_DESC(max_flows,
  * slot. At its share, a netns's new flow may only take the place of one
  * of its own.
  */
-static unsigned int netns_max_flows = 32768;
+static unsigned int netns_flow_share = 50;
 
-static struct synfin_uint_param netns_max_flows_p = {
-	&netns_max_flows, 1, SYNFIN_MAX_FLOWS_LOAD * SYNFIN_FLOWS_PER_BUCKET_MAX, NULL
+static struct synfin_uint_param netns_flow_share_p = {
+	&netns_flow_share, 1, 100, NULL
 };
 
-module_param_cb(netns_max_flows, &synfin_uint_param_ops, &netns_max_flows_p, 0644);
-__MODULE_PARM_TYPE(netns_max_flows, "uint");
-MODULE_PARM_DESC(netns_max_flows,
-		 "Most flows one network namespace other than the initial one may hold, 1 to 67108864 (default 32768)");
+module_param_cb(netns_flow_share, &synfin_uint_param_ops, &netns_flow_share_p, 0644);
+__MODULE_PARM_TYPE(netns_flow_share, "uint");
+MODULE_PARM_DESC(netns_flow_share,
+		 "Percent of max_flows that one network namespace other than the initial one may hold, 1 to 100 (default 50)");
+
+/* Flows @net may hold; any number for the initial netns. */
+static unsigned int netns_cap(const struct net *net)
+{
+	u64 cap;
+
+	if (net_eq(net, &init_net))
+		return UINT_MAX;
+	cap = div_u64((u64)READ_ONCE(max_flows) * READ_ONCE(netns_flow_share), 100);
+	return max_t(u64, cap, 1);
+}
 
 /* The same hash for both directions: the endpoints are ordered first. */
 static u32 tuple_hash(const struct net *net, const struct synfin_pkt *pkt)
@@ -499,6 +510,8 @@ static bool evict_from(unsigned int b, const struct net *net, bool own)
 		unsigned long seen;
 		int rank;
 
+		if (own && flow->net != net)	/* (fixed at creation) */
+			continue;
 		spin_lock(&flow->lock);
 		rank = evict_rank(flow, net, own);
 		seen = flow->last_seen;
@@ -527,14 +540,16 @@ static bool evict_from(unsigned int b, const struct net *net, bool own)
 
 /*
  * Bucket @b's lock held: evict one flow that may go from @b or the next
- * buckets, enough of them to hold SYNFIN_EVICT_FLOWS flows on average.
+ * buckets, enough of them to hold SYNFIN_EVICT_FLOWS flows on average of
+ * the @among that are candidates (the table's, or @net's own if @own).
  * Their locks are only tried, never waited for, so two CPUs evicting at
  * once cannot deadlock.
  */
-static bool flow_evict(unsigned int b, const struct net *net, bool own)
+static bool flow_evict(unsigned int b, const struct net *net, bool own,
+		       unsigned int among)
 {
 	u64 want = div_u64((u64)SYNFIN_EVICT_FLOWS * (bucket_mask + 1),
-			   max(READ_ONCE(max_flows), 1U));
+			   max(among, 1U));
 	unsigned int range = clamp_t(u64, want, 8, SYNFIN_EVICT_BUCKETS_MAX);
 	unsigned int i;
 
@@ -637,10 +652,10 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 	flow = flow_find(net, pkt, b, from_a);
 	if (flow)
 		goto out;
-	own = net != &init_net &&
-	      atomic_read(&sn->flows) >= READ_ONCE(netns_max_flows);
+	own = (unsigned int)atomic_read(&sn->flows) >= netns_cap(net);
 	if ((own || atomic_read(&flow_count) >= READ_ONCE(max_flows)) &&
-	    !flow_evict(b, net, own))
+	    !flow_evict(b, net, own, own ? atomic_read(&sn->flows) :
+					   READ_ONCE(max_flows)))
 		goto out;
 	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
 	if (!flow)

@@ -82,6 +82,7 @@ static int __net_init synfin_net_init(struct net *net)
 	atomic64_set(&sn->next_conn, 0);
 	atomic_set(&sn->flows_gen, 0);
 	sn->deaf = false;
+	atomic64_set(&sn->deaf_since, 0);
 	sn->stats = alloc_percpu(struct synfin_cpu_stats);
 	sn->reported = kcalloc(nr_cpu_ids, sizeof(*sn->reported), GFP_KERNEL);
 	sn->drained = kcalloc(nr_cpu_ids, sizeof(*sn->drained), GFP_KERNEL);
@@ -165,6 +166,8 @@ err_ring:
 
 static void __exit synfin_exit(void)
 {
+	/* No request may use a namespace's state once it can be freed. */
+	synfin_netlink_unready();
 	unregister_pernet_subsys(&synfin_net_ops);
 	synfin_flow_exit();
 	synfin_netlink_exit();

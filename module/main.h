@@ -51,7 +51,7 @@ struct synfin_net {
 	 * until deaf_since + listener_probe_ms, when they are tried again.
 	 */
 	bool deaf;
-	unsigned long deaf_since;	/* jiffies */
+	atomic64_t deaf_since;		/* jiffies64; the probe takes it */
 };
 
 struct synfin_net *synfin_pernet(const struct net *net);

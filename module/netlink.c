@@ -204,7 +204,21 @@ static bool nl_ready;
 
 void synfin_netlink_ready(void)
 {
+	mutex_lock(&drain_lock);
 	WRITE_ONCE(nl_ready, true);
+	mutex_unlock(&drain_lock);
+}
+
+/*
+ * Requests check nl_ready under the drain lock before they touch a
+ * namespace's state, so none does once this returns. (A dump holds a
+ * reference to the module: none runs while it unloads.)
+ */
+void synfin_netlink_unready(void)
+{
+	mutex_lock(&drain_lock);
+	WRITE_ONCE(nl_ready, false);
+	mutex_unlock(&drain_lock);
 }
 
 static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
@@ -215,8 +229,20 @@ static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int cpu, err = -EMSGSIZE;
 
-	if (!READ_ONCE(nl_ready))
+	/*
+	 * A reader asks once it has joined the events group: from now on its
+	 * netns's events are queued, whether or not the answer can be made.
+	 * Under the drain lock, so that no message sent before it joined can
+	 * make the netns deaf again afterwards.
+	 */
+	mutex_lock(&drain_lock);
+	if (!nl_ready) {
+		mutex_unlock(&drain_lock);
 		return -EAGAIN;
+	}
+	WRITE_ONCE(synfin_pernet(net)->deaf, false);
+	mutex_unlock(&drain_lock);
+
 	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE + nr_cpu_ids * 320, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -226,12 +252,10 @@ static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
 		goto err;
 
 	mutex_lock(&drain_lock);
-	/*
-	 * A reader asks once it has joined the events group: from now on its
-	 * netns's events are queued. Under the drain lock, so that no message
-	 * sent before it joined can make the netns deaf again afterwards.
-	 */
-	WRITE_ONCE(synfin_pernet(net)->deaf, false);
+	if (!nl_ready) {
+		err = -EAGAIN;
+		goto err_unlock;
+	}
 	stats_gather(net, -1, &one);
 	if (stats_put(msg, SYNFIN_A_STATS, -1, &one))
 		goto err_unlock;
@@ -574,24 +598,35 @@ __MODULE_PARM_TYPE(listener_probe_ms, "uint");
 MODULE_PARM_DESC(listener_probe_ms,
 		 "How long a netns whose events reached nobody is taken to have no listener, unless it makes a request, 0 (never) to 3600000 ms (default 1000)");
 
-bool synfin_nl_listening(const struct synfin_net *sn)
+bool synfin_nl_listening(struct synfin_net *sn)
 {
-	unsigned long since;
+	unsigned int probe_ms;
+	u64 since, now;
 
 	if (!has_listeners(sn->net))
 		return false;
 	if (!READ_ONCE(sn->deaf))
 		return true;
-	since = READ_ONCE(sn->deaf_since);
-	return time_after_eq(jiffies, since +
-			     msecs_to_jiffies(READ_ONCE(listener_probe_ms)));
+	probe_ms = READ_ONCE(listener_probe_ms);
+	if (!probe_ms)
+		return true;
+	smp_rmb();	/* pairs with note_heard(): the time of that "deaf" */
+	since = atomic64_read(&sn->deaf_since);
+	now = get_jiffies_64();
+	if (time_before64(now, since + msecs_to_jiffies(probe_ms)))
+		return false;
+	/*
+	 * The probe: this one event is queued, and the netns stays deaf for
+	 * every other until the drain has sent it and said what it found.
+	 */
+	return atomic64_cmpxchg(&sn->deaf_since, since, now) == since;
 }
 
 /* What a multicast into @sn's netns, returning @err, says of listeners. */
 static void note_heard(struct synfin_net *sn, int err)
 {
 	if (err == -ESRCH) {
-		WRITE_ONCE(sn->deaf_since, jiffies);
+		atomic64_set(&sn->deaf_since, get_jiffies_64());
 		smp_wmb();	/* a new time before "deaf" */
 		WRITE_ONCE(sn->deaf, true);
 	} else if (!err || err == -ENOBUFS) {
@@ -772,7 +807,8 @@ static void drain_lost(void)
 	int cpu;
 
 	list_for_each_entry(sn, &synfin_nets, list) {
-		bool listening = synfin_nl_listening(sn);
+		/* (the notice's own multicast says for sure) */
+		bool listening = has_listeners(sn->net);
 
 		for_each_possible_cpu(cpu) {
 			u64 dropped = READ_ONCE(per_cpu_ptr(sn->stats,

@@ -141,16 +141,26 @@ static int ignore_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-/* A stats request on a socket of its own, its answer and errors unused. */
+/*
+ * A stats request on a socket of its own, its answer unused. If it
+ * fails, the module may count this netns's events unheard until its
+ * next probe (listener_probe_ms): said on stderr.
+ */
 static void announce(void)
 {
 	struct sf_nl *nl = sf_nl_open();
+	int err = -errno;
 
-	if (!nl)
-		return;
-	if (!sf_nl_resolve(nl))
-		sf_nl_request(nl, SYNFIN_CMD_GET_STATS, false, ignore_cb, NULL);
-	sf_nl_close(nl);
+	if (nl) {
+		err = sf_nl_resolve(nl);
+		if (!err)
+			err = sf_nl_request(nl, SYNFIN_CMD_GET_STATS, false,
+					    ignore_cb, NULL);
+		sf_nl_close(nl);
+	}
+	if (err)
+		fprintf(stderr, "synfin: warning: could not tell the module a reader is here (%s): events may be missed until its next listener probe\n",
+			strerror(-err));
 }
 
 struct watch_ctx {

@@ -15,7 +15,7 @@
 # seconds in an emulated guest, so each part judges all its checks in
 # one (hostile.py judge) and each check reads its verdict.
 #
-# Namespaces hf*, hs*, hc*, hv*, hg*, hh*, hp*; ports 9801-9892; 192.0.2.0/24
+# Namespaces hf*, hs*, hc*, hv*, hg*, hx*, hp*; ports 9801-9894; 192.0.2.0/24
 # inside each namespace pair (.1 the first, .2 the second).
 
 HOSTILE_P=/sys/module/synfin/parameters
@@ -386,9 +386,17 @@ hostile_listener_elsewhere() {
 	ip netns exec hgb "${HOSTILE_PY[@]}" listen 127.0.0.1 9883 10 > "$OUT/$name-probe.json"
 	cat "$OUT/$name-probe.json"
 	echo 600000 > $HOSTILE_P/listener_probe_ms
-	# deaf again (the listener is gone): a connection nobody hears
+	# deaf again (the listener is gone): a connection nobody hears, then
+	# one more with the drain held off, whose events are all counted
+	# unheard at once (the stats requests from the initial namespace
+	# between do not make hgb heard)
 	client hgb 127.0.0.1 9881 client-close
 	sleep 1
+	echo 60000 > $HOSTILE_P/drain_delay_ms
+	hostile_stats "$OUT/$name-again-before.json"
+	client hgb 127.0.0.1 9881 client-close
+	hostile_stats "$OUT/$name-again-after.json"
+	echo "${hostile_saved[drain_delay_ms]}" > $HOSTILE_P/drain_delay_ms
 	# synfin's reader in hgb, at once
 	reader $name-b hgb
 	client hgb 127.0.0.1 9882 client-close || echo "hostile: listener elsewhere: the last connection failed"
@@ -397,50 +405,95 @@ hostile_listener_elsewhere() {
 	hostile_judge g-queue delta "$OUT/$name-before.json" "$OUT/$name-after.json" \
 		"d['events_written'] > 0 and d['events_unheard'] == d['events_written'] and d['events_dropped'] == 0" \
 		"events_written events_unheard events_sent events_dropped" \
+		::: g-again delta "$OUT/$name-again-before.json" "$OUT/$name-again-after.json" \
+		"d['events_written'] > 0 and d['events_unheard'] == d['events_written']" \
+		"events_written events_unheard events_sent" \
 		::: g-reader conn "$OUT/$name-b.json" 9882 --from-syn --conn-state SF
 	check "hostile: with a reader in another namespace only, a namespace's events are counted unheard as they happen, not queued for the drain" \
 		hostile_ok g-queue
-	check "hostile: a reader started in that namespace is heard at once: its first connection is traced from its SYN" \
-		hostile_ok g-reader
+	check "hostile: a reader started in that namespace, deaf again just before, is heard at once: its first connection is traced from its SYN" \
+		bash -c "grep -qx 'g-again ok' '$hostile_verdicts' && grep -qx 'g-reader ok' '$hostile_verdicts'"
 	check "hostile: a listener that makes no request hears nothing within 3 s while listener_probe_ms is long, and events once it is 300 ms" \
 		bash -c "grep -q '\"events\": true' '$OUT/$name-probe.json' && ! grep -q '\"events\": true' '$OUT/$name-silent.json'"
 	hostile_del "$base" hga hgb
 }
 
 # ---- h. one namespace's share of the table ----
-# A namespace holds 12 open connections with netns_max_flows 8: the old
-# module has no such parameter and tracks all 12 (the namespace could
-# take the whole table with real connections). Fixed: 8 tracked, the
-# other 4 SYNs counted untracked in that namespace; the host, beside it,
-# still traces a connection from its SYN.
+# The module reloaded with max_flows 64 and netns_flow_share 25 (16 flows
+# a namespace; the old module has no such parameter and refuses the
+# load). The host holds 20 open connections: all tracked (the initial
+# namespace has no share). In hxb, 12 open connections, then 8 more: 16
+# tracked, 4 SYNs untracked there. The 4 tracked of the 8 are closed
+# (ended flows); a flood of 100 bare ACKs from random sources into hxb
+# then makes flows that at hxb's share take the place of hxb's own
+# ended or one-way flows (evictions counted, the table's other flows
+# untouched); a connection after it is traced from its SYN, and the 12
+# held ones close normally, never evicted.
 hostile_netns_share() {
-	local base name=hostile-share
-	base=$(hostile_flows_active)
-	ip netns add hha && ip -n hha link set lo up || { ko "hostile: share: namespace"; return; }
-	echo 8 > $HOSTILE_P/netns_max_flows || echo "hostile: share: no netns_max_flows"
-	reader $name ""
-	server hha 127.0.0.1 9891
-	server "" 127.0.0.1 9892
-	local log=$OUT/$name-hold.log
-	ip netns exec hha "${HOSTILE_PY[@]}" hold 127.0.0.1 9891 12 > "$log" 2>&1 &
-	local hpid=$!
-	wait_lines "$log" || cat "$log"
-	ip netns exec hha "$SYNFIN" stats --json > "$OUT/$name-ns.json"
-	client "" 127.0.0.1 9892 client-close || echo "hostile: share: the host's connection failed"
-	kill -TERM $hpid 2>/dev/null
-	wait $hpid
-	hostile_settle "$OUT/$name.json" 9892
+	local name=hostile-share args=() p hpid apid bpid
+	for p in "${!hostile_saved[@]}"; do
+		case $p in max_flows | netns_flow_share) ;; *) args+=("$p=${hostile_saved[$p]}") ;; esac
+	done
+	rmmod synfin || { ko "hostile: share: rmmod"; return; }
+	if ! insmod "$KO" "${args[@]}" max_flows=64 netns_flow_share=25; then
+		ko "hostile: share: insmod max_flows=64 netns_flow_share=25"
+		insmod "$KO" "${args[@]}" "max_flows=${hostile_saved[max_flows]}" || ko "hostile: share: reloading"
+		return
+	fi
+	hostile_pair hxa hxb hxav hxbv || { ko "hostile: share: namespaces"; return; }
+	reader $name-host ""
+	reader $name hxb
+	server "" 127.0.0.1 9891
+	for p in 9892 9893 9894; do server hxb 127.0.0.1 $p; done
+	"${HOSTILE_PY[@]}" hold 127.0.0.1 9891 20 > "$OUT/$name-hosthold.log" 2>&1 &
+	hpid=$!
+	wait_lines "$OUT/$name-hosthold.log" || cat "$OUT/$name-hosthold.log"
+	hostile_stats "$OUT/$name-hoststats.json"
+	ip netns exec hxb "${HOSTILE_PY[@]}" hold 127.0.0.1 9892 12 > "$OUT/$name-a.log" 2>&1 &
+	apid=$!
+	wait_lines "$OUT/$name-a.log" || cat "$OUT/$name-a.log"
+	ip netns exec hxb "${HOSTILE_PY[@]}" hold 127.0.0.1 9893 8 > "$OUT/$name-b.log" 2>&1 &
+	bpid=$!
+	wait_lines "$OUT/$name-b.log" || cat "$OUT/$name-b.log"
+	ip netns exec hxb "$SYNFIN" stats --json > "$OUT/$name-ns.json"
+	kill -TERM $bpid 2>/dev/null
+	wait $bpid
+	sleep 0.5
+	ip netns exec hxb "$SYNFIN" stats --json > "$OUT/$name-flood-before.json"
+	ip netns exec hxa "${HOSTILE_PY[@]}" flood hxav "$hostile_mac" 192.0.2.2 ack 100 \
+		> "$OUT/$name-sent.json" || ko "hostile: share: sending"
+	ip netns exec hxb "$SYNFIN" stats --json > "$OUT/$name-flood-after.json"
+	hostile_stats "$OUT/$name-total.json"
+	client hxb 127.0.0.1 9894 client-close || echo "hostile: share: the connection after the flood failed"
+	kill -TERM $apid $hpid 2>/dev/null
+	wait $apid $hpid
+	hostile_settle "$OUT/$name.json" 9892 12
+	hostile_settle "$OUT/$name.json" 9894
+	hostile_settle "$OUT/$name-host.json" 9891 20
 	stop_all
-	echo "${hostile_saved[netns_max_flows]}" > $HOSTILE_P/netns_max_flows
-	check "hostile: 12 open connections in a namespace with netns_max_flows 8: 8 tracked, 4 SYNs counted untracked there" $PY -S - <<PYEOF
-import json
-t = json.load(open("$OUT/$name-ns.json"))["total"]
-print("namespace: flows_active", t["flows_active"], "flows_created", t["flows_created"], "flows_untracked", t["flows_untracked"])
-assert t["flows_active"] == 8 and t["flows_created"] == 8 and t["flows_untracked"] >= 4, t
-PYEOF
-	hostile_judge h-host conn "$OUT/$name.json" 9892 --from-syn --conn-state SF
-	check "hostile: beside it, the host's connection is traced from its SYN" hostile_ok h-host
-	hostile_del "$base" hha
+	hostile_judge h-host delta "$OUT/$name-hoststats.json" "$OUT/$name-hoststats.json" \
+		"a['flows_active'] == 20" "flows_active flows_created" \
+		::: h-cap delta "$OUT/$name-ns.json" "$OUT/$name-ns.json" \
+		"a['flows_active'] == 16 and a['flows_created'] == 16 and a['flows_untracked'] >= 4" \
+		"flows_active flows_created flows_untracked" \
+		::: h-flood delta "$OUT/$name-flood-before.json" "$OUT/$name-flood-after.json" \
+		"a['flows_active'] <= 16 and d['flows_evicted'] > 0" "segments flows_created flows_evicted flows_untracked" \
+		::: h-total delta "$OUT/$name-hoststats.json" "$OUT/$name-total.json" \
+		"32 <= a['flows_active'] <= 36" "flows_active flows_evicted" \
+		::: h-new conn "$OUT/$name.json" 9894 --from-syn --conn-state SF \
+		::: h-held conn "$OUT/$name.json" 9892 --count 12 --from-syn --conn-state SF --not-evicted \
+		::: h-hostconns conn "$OUT/$name-host.json" 9891 --count 20 --from-syn --conn-state SF --not-evicted
+	check "hostile: netns_flow_share 25 of max_flows 64: 20 open connections in another namespace are held to 16 tracked, their 4 other SYNs counted untracked there" \
+		hostile_ok h-cap
+	check "hostile: the initial namespace is not held to a share: the host's 20 open connections all tracked, traced from SYN to summary" \
+		bash -c "grep -qx 'h-host ok' '$hostile_verdicts' && grep -qx 'h-hostconns ok' '$hostile_verdicts'"
+	check "hostile: at its share, a flood into the namespace makes room by evicting its own flows only, and a connection after it is traced from its SYN" \
+		bash -c "grep -qx 'h-flood ok' '$hostile_verdicts' && grep -qx 'h-total ok' '$hostile_verdicts' && grep -qx 'h-new ok' '$hostile_verdicts'"
+	check "hostile: at its share, the namespace's 12 open connections are never evicted and close normally" \
+		hostile_ok h-held
+	hostile_del 64 hxa hxb
+	rmmod synfin && insmod "$KO" "${args[@]}" "max_flows=${hostile_saved[max_flows]}" "netns_flow_share=${hostile_saved[netns_flow_share]}" ||
+		ko "hostile: share: reloading the module as it was"
 }
 
 # ---- d. every writable parameter written with nonsense ----
@@ -489,7 +542,7 @@ hostile_params() {
 			if [ $rc = 0 ]; then
 				case "$name=$v" in
 				*=abc | *=-1 | *=) echo "WRONG: $name='$v': garbage accepted" >> "$log" ;;
-				max_flows=0 | max_flows=4294967295 | gc_interval_ms=0 | netns_max_flows=0)
+				max_flows=0 | max_flows=4294967295 | gc_interval_ms=0 | netns_flow_share=0)
 					echo "WRONG: $name='$v': must be refused" >> "$log" ;;
 				esac
 			fi
