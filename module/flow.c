@@ -224,14 +224,14 @@ __MODULE_PARM_TYPE(netns_flow_share, "uint");
 MODULE_PARM_DESC(netns_flow_share,
 		 "Percent of max_flows that one network namespace other than the initial one may hold, 1 to 100 (default 50)");
 
-/* Flows @net may hold; any number for the initial netns. */
-static unsigned int netns_cap(const struct net *net)
+/* Flows @net may hold in a table of @most; any number for the initial netns. */
+static unsigned int netns_cap(const struct net *net, unsigned int most)
 {
 	u64 cap;
 
 	if (net_eq(net, &init_net))
 		return UINT_MAX;
-	cap = div_u64((u64)READ_ONCE(max_flows) * READ_ONCE(netns_flow_share), 100);
+	cap = div_u64((u64)most * READ_ONCE(netns_flow_share), 100);
 	return max_t(u64, cap, 1);
 }
 
@@ -481,22 +481,21 @@ static void flow_free(struct synfin_flow *flow)
  * first, 0 never. Flows seen one way only and ended connections may go
  * whoever needs the room; an unfinished handshake (confirmed by its
  * SYN-ACK) only for its own namespace: another namespace's flood must
- * not cost it a connection. With @own (@net is at its share), only
- * @net's own flows may go.
+ * not cost it a connection.
  */
-static int evict_rank(const struct synfin_flow *flow, const struct net *net,
-		      bool own)
+static int evict_rank(const struct synfin_flow *flow, const struct net *net)
 {
 	int rank = synfin_fsm_evict_rank(&flow->fsm);
 
-	if ((own || rank == SYNFIN_EVICT_HANDSHAKE) && flow->net != net)
+	if (rank == SYNFIN_EVICT_HANDSHAKE && flow->net != net)
 		return SYNFIN_EVICT_NEVER;
 	return rank;
 }
 
 /*
  * Bucket @b's lock held: evict its least valuable flow for a new flow of
- * @net, if one may go. The rank is checked again under the victim's lock,
+ * @net, if one may go (with @own, @net being at its share, only one of
+ * @net's own). The rank is checked again under the victim's lock,
  * for a segment may have confirmed it meanwhile.
  */
 static bool evict_from(unsigned int b, const struct net *net, bool own)
@@ -513,7 +512,7 @@ static bool evict_from(unsigned int b, const struct net *net, bool own)
 		if (own && flow->net != net)	/* (fixed at creation) */
 			continue;
 		spin_lock(&flow->lock);
-		rank = evict_rank(flow, net, own);
+		rank = evict_rank(flow, net);
 		seen = flow->last_seen;
 		spin_unlock(&flow->lock);
 		if (rank > best || (rank && rank == best &&
@@ -526,7 +525,7 @@ static bool evict_from(unsigned int b, const struct net *net, bool own)
 	if (!victim)
 		return false;
 	spin_lock(&victim->lock);
-	if (evict_rank(victim, net, own) < best) {
+	if (evict_rank(victim, net) < best) {
 		spin_unlock(&victim->lock);
 		return false;
 	}
@@ -644,6 +643,7 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 				       struct synfin_pkt *pkt, unsigned int b,
 				       bool *from_a, bool *done)
 {
+	unsigned int mine, most;
 	struct synfin_flow *flow;
 	bool own;
 
@@ -652,10 +652,11 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 	flow = flow_find(net, pkt, b, from_a);
 	if (flow)
 		goto out;
-	own = (unsigned int)atomic_read(&sn->flows) >= netns_cap(net);
-	if ((own || atomic_read(&flow_count) >= READ_ONCE(max_flows)) &&
-	    !flow_evict(b, net, own, own ? atomic_read(&sn->flows) :
-					   READ_ONCE(max_flows)))
+	mine = atomic_read(&sn->flows);
+	most = READ_ONCE(max_flows);
+	own = mine >= netns_cap(net, most);
+	if ((own || atomic_read(&flow_count) >= most) &&
+	    !flow_evict(b, net, own, own ? mine : most))
 		goto out;
 	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
 	if (!flow)

@@ -47,8 +47,8 @@ struct synfin_net {
 	/*
 	 * The last multicast of events into this netns reached nobody (the
 	 * drain sets it, a request from the netns or a message that reached
-	 * someone clears it): its events are not queued until a request or
-	 * until deaf_since + listener_probe_ms, when they are tried again.
+	 * someone clears it): its events are not queued until a request, or
+	 * until deaf_since + listener_probe_ms, when one is, to find out.
 	 */
 	bool deaf;
 	atomic64_t deaf_since;		/* jiffies64; the probe takes it */

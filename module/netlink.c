@@ -585,7 +585,7 @@ static bool has_listeners(struct net *net)
  * events are counted unheard, not queued: a reader elsewhere does not
  * make them take ring slots and drain time) until a request comes from
  * it, as synfin's reader makes once subscribed, or until this long has
- * passed, when its events are queued again, for one drain, to find out.
+ * passed, when one event is queued to find out.
  */
 static unsigned int listener_probe_ms = 1000;
 

@@ -142,25 +142,15 @@ static int ignore_cb(const struct nlmsghdr *nlh, void *arg)
 }
 
 /*
- * A stats request on a socket of its own, its answer unused. If it
- * fails, the module may count this netns's events unheard until its
- * next probe (listener_probe_ms): said on stderr.
+ * A stats request, its answer unused. If it fails (said on stderr), the
+ * module may count this netns's events unheard until its next probe
+ * (listener_probe_ms).
  */
 static void announce(void)
 {
-	struct sf_nl *nl = sf_nl_open();
-	int err = -errno;
-
-	if (nl) {
-		err = sf_nl_resolve(nl);
-		if (!err)
-			err = sf_nl_request(nl, SYNFIN_CMD_GET_STATS, false,
-					    ignore_cb, NULL);
-		sf_nl_close(nl);
-	}
-	if (err)
-		fprintf(stderr, "synfin: warning: could not tell the module a reader is here (%s): events may be missed until its next listener probe\n",
-			strerror(-err));
+	if (one_request(SYNFIN_CMD_GET_STATS, false, ignore_cb, NULL,
+			"telling the module a reader is here") != SF_EXIT_OK)
+		fprintf(stderr, "synfin: warning: events may be missed until the module's next listener probe\n");
 }
 
 struct watch_ctx {
