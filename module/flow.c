@@ -157,6 +157,8 @@ static unsigned int bucket_mask;
 static unsigned int lock_mask;
 static u32 hash_seed __read_mostly;
 static atomic_t flow_count = ATOMIC_INIT(0);
+/* Of them, the flows of every netns but the initial one. */
+static atomic_t guest_count = ATOMIC_INIT(0);
 /* The table exists and the sweeper runs: parameter writes may reach it. */
 static bool flow_ready;
 
@@ -223,6 +225,31 @@ module_param_cb(netns_flow_share, &synfin_uint_param_ops, &netns_flow_share_p, 0
 __MODULE_PARM_TYPE(netns_flow_share, "uint");
 MODULE_PARM_DESC(netns_flow_share,
 		 "Percent of max_flows that one network namespace other than the initial one may hold, 1 to 100 (default 50)");
+
+/*
+ * What every netns but the initial one may hold together: all but
+ * host_flow_reserve percent of max_flows. Each may make namespaces of
+ * its own (an unprivileged user can), so a share each is not enough: the
+ * host's new connections keep this part of the table whatever they do.
+ */
+static unsigned int host_flow_reserve = 25;
+
+static struct synfin_uint_param host_flow_reserve_p = {
+	&host_flow_reserve, 0, 99, NULL
+};
+
+module_param_cb(host_flow_reserve, &synfin_uint_param_ops, &host_flow_reserve_p, 0644);
+__MODULE_PARM_TYPE(host_flow_reserve, "uint");
+MODULE_PARM_DESC(host_flow_reserve,
+		 "Percent of max_flows that only the initial network namespace's flows may take, 0 to 99 (default 25)");
+
+/* Flows every netns but the initial one may hold together, of @most. */
+static unsigned int guests_cap(unsigned int most)
+{
+	u64 cap = div_u64((u64)most * (100 - READ_ONCE(host_flow_reserve)), 100);
+
+	return max_t(u64, cap, 1);
+}
 
 /* Flows @net may hold in a table of @most; any number for the initial netns. */
 static unsigned int netns_cap(const struct net *net, unsigned int most)
@@ -348,8 +375,10 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 	u16 cport, sport;
 
 	if (!synfin_nl_listening(sn)) {
-		/* No reader in the netns: counted, not queued for the drain. */
-		synfin_stat_inc(sn, events_written);
+		/*
+		 * No reader in the netns: counted, not queued for the drain
+		 * (and written, in stats: one counter, exact by itself).
+		 */
 		synfin_stat_inc(sn, events_unheard);
 		return;
 	}
@@ -357,6 +386,8 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 	if (!rec) {
 		/* Reported to this netns's readers as lost by the drain. */
 		synfin_stat_inc(sn, events_dropped);
+		/* If this was a probe for listeners, the next event is one. */
+		synfin_nl_probe_again(sn);
 		synfin_drain_kick();
 		return;
 	}
@@ -458,6 +489,8 @@ static void flow_unlink(struct synfin_flow *flow)
 	flow->dead = true;
 	hlist_del_rcu(&flow->node);
 	atomic_dec(&flow_count);
+	if (!net_eq(flow->net, &init_net))
+		atomic_dec(&guest_count);
 	atomic_dec(&flow->sn->flows);
 	atomic_inc(&flow->sn->flows_gen);
 }
@@ -492,13 +525,35 @@ static int evict_rank(const struct synfin_flow *flow, const struct net *net)
 	return rank;
 }
 
+/* Which flows may make room for a new one. */
+enum evict_among {
+	EVICT_ANY,		/* the table is full */
+	EVICT_OWN,		/* its netns is at its share: one of its own */
+	EVICT_GUESTS,		/* the other netns at theirs: one of theirs */
+};
+
+/* May @flow go for a new flow of @net, looked for @among? (Fixed fields.) */
+static bool evict_candidate(const struct synfin_flow *flow,
+			    const struct net *net, enum evict_among among)
+{
+	switch (among) {
+	case EVICT_OWN:
+		return flow->net == net;
+	case EVICT_GUESTS:
+		return !net_eq(flow->net, &init_net);
+	default:
+		return true;
+	}
+}
+
 /*
  * Bucket @b's lock held: evict its least valuable flow for a new flow of
- * @net, if one may go (with @own, @net being at its share, only one of
- * @net's own). The rank is checked again under the victim's lock,
- * for a segment may have confirmed it meanwhile.
+ * @net, if one may go (of those @among says). The rank is checked again
+ * under the victim's lock, for a segment may have confirmed it
+ * meanwhile.
  */
-static bool evict_from(unsigned int b, const struct net *net, bool own)
+static bool evict_from(unsigned int b, const struct net *net,
+		       enum evict_among among)
 {
 	struct synfin_flow *flow, *victim = NULL;
 	int best = SYNFIN_EVICT_NEVER;
@@ -509,7 +564,7 @@ static bool evict_from(unsigned int b, const struct net *net, bool own)
 		unsigned long seen;
 		int rank;
 
-		if (own && flow->net != net)	/* (fixed at creation) */
+		if (!evict_candidate(flow, net, among))
 			continue;
 		spin_lock(&flow->lock);
 		rank = evict_rank(flow, net);
@@ -540,15 +595,15 @@ static bool evict_from(unsigned int b, const struct net *net, bool own)
 /*
  * Bucket @b's lock held: evict one flow that may go from @b or the next
  * buckets, enough of them to hold SYNFIN_EVICT_FLOWS flows on average of
- * the @among that are candidates (the table's, or @net's own if @own).
+ * the @n that are candidates (of those @among says).
  * Their locks are only tried, never waited for, so two CPUs evicting at
  * once cannot deadlock.
  */
-static bool flow_evict(unsigned int b, const struct net *net, bool own,
-		       unsigned int among)
+static bool flow_evict(unsigned int b, const struct net *net,
+		       enum evict_among among, unsigned int n)
 {
 	u64 want = div_u64((u64)SYNFIN_EVICT_FLOWS * (bucket_mask + 1),
-			   max(among, 1U));
+			   max(n, 1U));
 	unsigned int range = clamp_t(u64, want, 8, SYNFIN_EVICT_BUCKETS_MAX);
 	unsigned int i;
 
@@ -562,9 +617,9 @@ static bool flow_evict(unsigned int b, const struct net *net, bool own,
 		if (hlist_empty(&buckets[vb]))
 			continue;
 		if (lock == bucket_lock(b)) {
-			done = evict_from(vb, net, own);
+			done = evict_from(vb, net, among);
 		} else if (spin_trylock(lock)) {
-			done = evict_from(vb, net, own);
+			done = evict_from(vb, net, among);
 			spin_unlock(lock);
 		}
 		if (done)
@@ -643,9 +698,8 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 				       struct synfin_pkt *pkt, unsigned int b,
 				       bool *from_a, bool *done)
 {
-	unsigned int mine, most;
+	unsigned int mine, most, guests;
 	struct synfin_flow *flow;
-	bool own;
 
 	*done = false;
 	spin_lock(bucket_lock(b));
@@ -654,10 +708,17 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 		goto out;
 	mine = atomic_read(&sn->flows);
 	most = READ_ONCE(max_flows);
-	own = mine >= netns_cap(net, most);
-	if ((own || atomic_read(&flow_count) >= most) &&
-	    !flow_evict(b, net, own, own ? mine : most))
-		goto out;
+	guests = net_eq(net, &init_net) ? 0 : atomic_read(&guest_count);
+	if (mine >= netns_cap(net, most)) {
+		if (!flow_evict(b, net, EVICT_OWN, mine))
+			goto out;
+	} else if (guests && guests >= guests_cap(most)) {
+		if (!flow_evict(b, net, EVICT_GUESTS, guests))
+			goto out;
+	} else if (atomic_read(&flow_count) >= most) {
+		if (!flow_evict(b, net, EVICT_ANY, most))
+			goto out;
+	}
 	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
 	if (!flow)
 		goto out;
@@ -673,6 +734,8 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 	spin_lock(&flow->lock);
 	hlist_add_head_rcu(&flow->node, &buckets[b]);
 	atomic_inc(&flow_count);
+	if (!net_eq(net, &init_net))
+		atomic_inc(&guest_count);
 	atomic_inc(&sn->flows);
 	atomic_inc(&sn->flows_gen);
 	spin_unlock(bucket_lock(b));

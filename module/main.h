@@ -17,7 +17,7 @@ struct synfin_cpu_stats {
 	u64 segments;
 	u64 malformed;
 	u64 bad_checksum;
-	u64 events_written;
+	u64 events_written;	/* queued; stats add events_unheard */
 	u64 events_dropped;
 	u64 events_unheard;	/* not queued: no listener in the netns */
 	u64 flows_created;

@@ -118,9 +118,11 @@ static void stats_read(const struct synfin_net *sn, int cpu,
 	one.c.segments = READ_ONCE(c->segments);
 	one.c.malformed = READ_ONCE(c->malformed);
 	one.c.bad_checksum = READ_ONCE(c->bad_checksum);
-	one.c.events_written = READ_ONCE(c->events_written);
 	one.c.events_dropped = READ_ONCE(c->events_dropped);
 	one.c.events_unheard = READ_ONCE(c->events_unheard);
+	/* An unheard event is written too: counted once, exact by itself. */
+	one.c.events_written = READ_ONCE(c->events_written) +
+			       one.c.events_unheard;
 	one.c.flows_created = READ_ONCE(c->flows_created);
 	one.c.flows_evicted = READ_ONCE(c->flows_evicted);
 	one.c.flows_timed_out = READ_ONCE(c->flows_timed_out);
@@ -620,6 +622,12 @@ bool synfin_nl_listening(struct synfin_net *sn)
 	 * every other until the drain has sent it and said what it found.
 	 */
 	return atomic64_cmpxchg(&sn->deaf_since, since, now) == since;
+}
+
+void synfin_nl_probe_again(struct synfin_net *sn)
+{
+	if (READ_ONCE(sn->deaf))
+		atomic64_set(&sn->deaf_since, 0);	/* long past */
 }
 
 /* What a multicast into @sn's netns, returning @err, says of listeners. */

@@ -14,8 +14,9 @@
 #    (/proc/self/fail-nth in the loading task, and a stack-trace filter on
 #    the module area, since the module's own text does not exist before
 #    the load): how many there are is counted first, then
-#    $FAULTS_NTH_STEPS (12) of them spread over all, the last included,
-#    fail one at a time; each load must fail cleanly (an error, nothing
+#    $FAULTS_NTH_STEPS (12) of them spread over all, from a random offset
+#    within their spacing (logged; $FAULTS_NTH_OFFSET repeats one), so
+#    that successive runs reach different ones, fail one at a time; each load must fail cleanly (an error, nothing
 #    left loaded) or, where the failure is one the kernel recovers from
 #    (a kvmalloc() falling back to vmalloc, kmemleak's own metadata), load
 #    a working module;
@@ -217,7 +218,7 @@ faults_kmemleak_scan() { # file: scan, and list the suspects in FILE
 faults_section() {
 	local a p v dm printk saved_params="" was_loaded=0 base size end nth res i
 	local swept=0 sweep_failed=0 sweep_loaded=0 sweep_injected=0 sweep_bad=0
-	local points steps left err sweep_errors="" prob
+	local points steps spacing offset left err sweep_errors="" prob
 	local tries=${FAULTS_TRIES:-30} rnd_failed=0 rnd_loaded=0 rnd_injected=0 rnd_bad=0
 	local run_injected=0 lpid stats_ok=0 stats_err=0 flows_ok=0 flows_err=0 crashes=0
 	local ns_ok=0 ns_err=0 rpid rc faults_syms
@@ -306,10 +307,16 @@ faults_section() {
 	: > "$OUT/faults-nth.txt"
 	# Some of them, spread over all (each load takes seconds to a minute
 	# on an emulated debug kernel), each once.
+	# A random offset within the spacing (FAULTS_NTH_OFFSET to repeat a
+	# run), so that runs reach different allocations.
 	steps=${FAULTS_NTH_STEPS:-12}
 	[ "$steps" -gt "$points" ] && steps=$points
+	spacing=$(( (points + steps - 1) / steps ))
+	offset=${FAULTS_NTH_OFFSET:-$((RANDOM % spacing))}
+	echo "insmod sweep: every ${spacing}th allocation of $points from $((offset + 1)) (FAULTS_NTH_OFFSET=$offset)"
 	for i in $(seq "$steps"); do
-		nth=$(( (i * points + steps - 1) / steps ))	# the last one included
+		nth=$(( (i - 1) * spacing + 1 + offset ))
+		[ "$nth" -gt "$points" ] && break
 		read -r rc err left <<< "$(faults_finit "$nth")"
 		echo "$(cut -d' ' -f1 /proc/uptime) allocation $nth of $points failing: rc $rc $err, countdown left $left" >> "$OUT/faults-nth.txt"
 		if [ "$rc" = 0 ]; then

@@ -346,6 +346,29 @@ hostile_vrf() {
 	hostile_del "$base" hva hvw
 }
 
+# Reload the module with the parameters the section found, but for those
+# given as NAME=VALUE. With none, as it was.
+hostile_reload() { # [name=value...]
+	local args=() p kv
+	for p in "${!hostile_saved[@]}"; do
+		for kv; do [ "${kv%%=*}" = "$p" ] && continue 2; done
+		args+=("$p=${hostile_saved[$p]}")
+	done
+	rmmod synfin || { ko "hostile: rmmod before insmod $*"; return 1; }
+	insmod "$KO" "${args[@]}" "$@" && return 0
+	ko "hostile: insmod $*"
+	hostile_reload_as_was
+	return 1
+}
+
+# The module as the section found it (if it is not loaded, load it).
+hostile_reload_as_was() {
+	local args=() p
+	for p in "${!hostile_saved[@]}"; do args+=("$p=${hostile_saved[$p]}"); done
+	if [ -d /sys/module/synfin ]; then rmmod synfin || { ko "hostile: rmmod"; return 1; }; fi
+	insmod "$KO" "${args[@]}" || { ko "hostile: reloading the module (${args[*]})"; return 1; }
+}
+
 # ---- g. a listener in one namespace, events in another ----
 # A reader listens in hga; hgb has connections and no reader. The old
 # module queues every event of hgb for the drain, whose multicast into
@@ -413,8 +436,9 @@ hostile_listener_elsewhere() {
 		hostile_ok g-queue
 	check "hostile: a reader started in that namespace, deaf again just before, is heard at once: its first connection is traced from its SYN" \
 		bash -c "grep -qx 'g-again ok' '$hostile_verdicts' && grep -qx 'g-reader ok' '$hostile_verdicts'"
+	# (the silent run made connections, and heard none of them)
 	check "hostile: a listener that makes no request hears nothing within 3 s while listener_probe_ms is long, and events once it is 300 ms" \
-		bash -c "grep -q '\"events\": true' '$OUT/$name-probe.json' && ! grep -q '\"events\": true' '$OUT/$name-silent.json'"
+		bash -c "grep -q '\"events\": true' '$OUT/$name-probe.json' && grep -Eq '\"connections\": [1-9][0-9]*, \"events\": false' '$OUT/$name-silent.json'"
 	hostile_del "$base" hga hgb
 }
 
@@ -427,20 +451,19 @@ hostile_listener_elsewhere() {
 # (ended flows); a flood of 100 bare ACKs from random sources into hxb
 # then makes flows that at hxb's share take the place of hxb's own
 # ended or one-way flows (evictions counted, the table's other flows
-# untouched); a connection after it is traced from its SYN, and the 12
+# untouched: hxa's 5 one-way flows, made first, would be the oldest
+# candidates); a connection after it is traced from its SYN, and the 12
 # held ones close normally, never evicted.
 hostile_netns_share() {
-	local name=hostile-share args=() p hpid apid bpid
-	for p in "${!hostile_saved[@]}"; do
-		case $p in max_flows | netns_flow_share) ;; *) args+=("$p=${hostile_saved[$p]}") ;; esac
-	done
-	rmmod synfin || { ko "hostile: share: rmmod"; return; }
-	if ! insmod "$KO" "${args[@]}" max_flows=64 netns_flow_share=25; then
-		ko "hostile: share: insmod max_flows=64 netns_flow_share=25"
-		insmod "$KO" "${args[@]}" "max_flows=${hostile_saved[max_flows]}" || ko "hostile: share: reloading"
-		return
-	fi
+	local name=hostile-share hpid apid bpid amac
+	hostile_reload max_flows=64 netns_flow_share=25 unconfirmed_timeout_ms=600000 || return
 	hostile_pair hxa hxb hxav hxbv || { ko "hostile: share: namespaces"; return; }
+	# 5 one-way flows in hxa (bare ACKs from random sources): evictable,
+	# but not by hxb at its share
+	amac=$(ip netns exec hxa cat /sys/class/net/hxav/address)
+	ip netns exec hxb "${HOSTILE_PY[@]}" flood hxbv "$amac" 192.0.2.1 ack 5 \
+		> "$OUT/$name-a-sent.json" || ko "hostile: share: sending into hxa"
+	ip netns exec hxa "$SYNFIN" stats --json > "$OUT/$name-hxa-before.json"
 	reader $name-host ""
 	reader $name hxb
 	server "" 127.0.0.1 9891
@@ -463,6 +486,7 @@ hostile_netns_share() {
 	ip netns exec hxa "${HOSTILE_PY[@]}" flood hxav "$hostile_mac" 192.0.2.2 ack 100 \
 		> "$OUT/$name-sent.json" || ko "hostile: share: sending"
 	ip netns exec hxb "$SYNFIN" stats --json > "$OUT/$name-flood-after.json"
+	ip netns exec hxa "$SYNFIN" stats --json > "$OUT/$name-hxa-after.json"
 	hostile_stats "$OUT/$name-total.json"
 	client hxb 127.0.0.1 9894 client-close || echo "hostile: share: the connection after the flood failed"
 	kill -TERM $apid $hpid 2>/dev/null
@@ -471,15 +495,18 @@ hostile_netns_share() {
 	hostile_settle "$OUT/$name.json" 9894
 	hostile_settle "$OUT/$name-host.json" 9891 20
 	stop_all
+	# (the whole table: the host's 20 and hxa's 5)
 	hostile_judge h-host delta "$OUT/$name-hoststats.json" "$OUT/$name-hoststats.json" \
-		"a['flows_active'] == 20" "flows_active flows_created" \
+		"a['flows_active'] == 25" "flows_active flows_created" \
 		::: h-cap delta "$OUT/$name-ns.json" "$OUT/$name-ns.json" \
 		"a['flows_active'] == 16 and a['flows_created'] == 16 and a['flows_untracked'] >= 4" \
 		"flows_active flows_created flows_untracked" \
 		::: h-flood delta "$OUT/$name-flood-before.json" "$OUT/$name-flood-after.json" \
 		"a['flows_active'] <= 16 and d['flows_evicted'] > 0" "segments flows_created flows_evicted flows_untracked" \
 		::: h-total delta "$OUT/$name-hoststats.json" "$OUT/$name-total.json" \
-		"32 <= a['flows_active'] <= 36" "flows_active flows_evicted" \
+		"37 <= a['flows_active'] <= 41" "flows_active flows_evicted" \
+		::: h-other delta "$OUT/$name-hxa-before.json" "$OUT/$name-hxa-after.json" \
+		"a['flows_active'] == 5 and a['flows_evicted'] == 0" "flows_active flows_created flows_evicted" \
 		::: h-new conn "$OUT/$name.json" 9894 --from-syn --conn-state SF \
 		::: h-held conn "$OUT/$name.json" 9892 --count 12 --from-syn --conn-state SF --not-evicted \
 		::: h-hostconns conn "$OUT/$name-host.json" 9891 --count 20 --from-syn --conn-state SF --not-evicted
@@ -487,13 +514,65 @@ hostile_netns_share() {
 		hostile_ok h-cap
 	check "hostile: the initial namespace is not held to a share: the host's 20 open connections all tracked, traced from SYN to summary" \
 		bash -c "grep -qx 'h-host ok' '$hostile_verdicts' && grep -qx 'h-hostconns ok' '$hostile_verdicts'"
-	check "hostile: at its share, a flood into the namespace makes room by evicting its own flows only, and a connection after it is traced from its SYN" \
-		bash -c "grep -qx 'h-flood ok' '$hostile_verdicts' && grep -qx 'h-total ok' '$hostile_verdicts' && grep -qx 'h-new ok' '$hostile_verdicts'"
+	check "hostile: at its share, a flood into the namespace makes room by evicting its own flows only (another namespace's 5 one-way flows stay), and a connection after it is traced from its SYN" \
+		bash -c "grep -qx 'h-flood ok' '$hostile_verdicts' && grep -qx 'h-total ok' '$hostile_verdicts' && grep -qx 'h-other ok' '$hostile_verdicts' && grep -qx 'h-new ok' '$hostile_verdicts'"
 	check "hostile: at its share, the namespace's 12 open connections are never evicted and close normally" \
 		hostile_ok h-held
 	hostile_del 64 hxa hxb
-	rmmod synfin && insmod "$KO" "${args[@]}" "max_flows=${hostile_saved[max_flows]}" "netns_flow_share=${hostile_saved[netns_flow_share]}" ||
-		ko "hostile: share: reloading the module as it was"
+	hostile_reload_as_was
+}
+
+# ---- i. the host's reserve ----
+# The module reloaded with max_flows 64, netns_flow_share 50 (32 flows a
+# namespace) and host_flow_reserve 25: the namespaces other than the
+# initial one hold 48 flows together at most. hra holds 30 open
+# connections, all tracked; hrb then 30, of which 18 are tracked (the
+# namespaces' 48), the other 12 SYNs untracked there; the host's 16 open
+# connections after them all tracked, traced from SYN to summary. The old
+# module has no host_flow_reserve and refuses the load; without the
+# reserve, hrb would take 30 and leave the host 4.
+hostile_host_reserve() {
+	local name=hostile-reserve apid bpid hpid base
+	base=$(hostile_flows_active)
+	hostile_reload max_flows=64 netns_flow_share=50 host_flow_reserve=25 || return
+	if ! ip netns add hra || ! ip -n hra link set lo up || ! ip netns add hrb || ! ip -n hrb link set lo up; then
+		ko "hostile: reserve: namespaces"
+		hostile_reload_as_was
+		return
+	fi
+	reader $name-host ""
+	server hra 127.0.0.1 9895
+	server hrb 127.0.0.1 9896
+	server "" 127.0.0.1 9897
+	ip netns exec hra "${HOSTILE_PY[@]}" hold 127.0.0.1 9895 30 > "$OUT/$name-a.log" 2>&1 &
+	apid=$!
+	wait_lines "$OUT/$name-a.log" || cat "$OUT/$name-a.log"
+	ip netns exec hrb "${HOSTILE_PY[@]}" hold 127.0.0.1 9896 30 > "$OUT/$name-b.log" 2>&1 &
+	bpid=$!
+	wait_lines "$OUT/$name-b.log" || cat "$OUT/$name-b.log"
+	ip netns exec hra "$SYNFIN" stats --json > "$OUT/$name-hra.json"
+	ip netns exec hrb "$SYNFIN" stats --json > "$OUT/$name-hrb.json"
+	"${HOSTILE_PY[@]}" hold 127.0.0.1 9897 16 > "$OUT/$name-h.log" 2>&1 &
+	hpid=$!
+	wait_lines "$OUT/$name-h.log" || cat "$OUT/$name-h.log"
+	hostile_stats "$OUT/$name-total.json"
+	kill -TERM $apid $bpid $hpid 2>/dev/null
+	wait $apid $bpid $hpid
+	hostile_settle "$OUT/$name-host.json" 9897 16
+	stop_all
+	hostile_judge i-a delta "$OUT/$name-hra.json" "$OUT/$name-hra.json" \
+		"a['flows_active'] == 30 and a['flows_untracked'] == 0" "flows_active flows_untracked" \
+		::: i-b delta "$OUT/$name-hrb.json" "$OUT/$name-hrb.json" \
+		"a['flows_active'] == 18 and a['flows_untracked'] >= 12" "flows_active flows_created flows_untracked" \
+		::: i-total delta "$OUT/$name-total.json" "$OUT/$name-total.json" \
+		"a['flows_active'] <= 64" "flows_active flows_untracked" \
+		::: i-host conn "$OUT/$name-host.json" 9897 --count 16 --from-syn --conn-state SF --not-evicted
+	check "hostile: host_flow_reserve 25 of max_flows 64: namespaces holding 30 and 30 open connections are held to 48 together (30 and 18 tracked), the other SYNs counted untracked" \
+		bash -c "grep -qx 'i-a ok' '$hostile_verdicts' && grep -qx 'i-b ok' '$hostile_verdicts'"
+	check "hostile: the host's reserve: its 16 open connections made after the namespaces filled theirs are all tracked, traced from SYN to summary" \
+		bash -c "grep -qx 'i-total ok' '$hostile_verdicts' && grep -qx 'i-host ok' '$hostile_verdicts'"
+	hostile_del "$base" hra hrb
+	hostile_reload_as_was
 }
 
 # ---- d. every writable parameter written with nonsense ----
@@ -567,10 +646,8 @@ hostile_params() {
 		hostile_ok d-works
 	ip netns del hpa
 	if [ "$fail" -gt "$failed" ]; then
-		local args=() p
-		for p in "${!hostile_saved[@]}"; do args+=("$p=${hostile_saved[$p]}"); done
-		echo "hostile: the module is broken: reloading it (${args[*]})"
-		rmmod synfin && insmod "$KO" "${args[@]}" || ko "hostile: reloading the module"
+		echo "hostile: the module is broken: reloading it"
+		hostile_reload_as_was
 	fi
 }
 
@@ -598,7 +675,7 @@ hostile_section() {
 	modprobe veth
 	for part in "hostile_flood_case ack 9801" "hostile_flood_case data 9802" hostile_badsum_flood \
 		hostile_forge_section hostile_bystander hostile_userns_stats hostile_vrf \
-		hostile_listener_elsewhere hostile_netns_share hostile_params; do
+		hostile_listener_elsewhere hostile_netns_share hostile_host_reserve hostile_params; do
 		t=$SECONDS
 		echo "-- $part"
 		$part

@@ -187,7 +187,9 @@ enum synfin_stat_attr {
 	SYNFIN_S_CPU,			/* u32 */
 	SYNFIN_S_SEGMENTS,		/* TCP segments seen by the hooks */
 	SYNFIN_S_MALFORMED,		/* TCP segments with a bad header */
-	SYNFIN_S_EVENTS_WRITTEN,	/* events written to the ring */
+	SYNFIN_S_EVENTS_WRITTEN,	/* events written to the ring, or
+					 * counted unheard without it
+					 */
 	SYNFIN_S_EVENTS_DROPPED,	/* events not written: ring full */
 	SYNFIN_S_EVENTS_SENT,		/* events handed to netlink */
 	SYNFIN_S_EVENTS_UNHEARD,	/* events no socket in their netns received */
