@@ -27,10 +27,15 @@ case $kver in *-synfin-kcsan) kcsan=1 append="$append panic_on_warn=0" ;; esac
 
 mkdir -p "$top/build" "$outdir"
 initrd="$top/build/initramfs-$kver.cpio.gz"
+# (under a lock: two guests of one kernel may start together)
+exec 9> "$initrd.lock"
+flock 9
 if [ ! -s "$initrd" ] || [ "$initrd" -ot "$top/scripts/mkinitramfs.sh" ]; then
 	rm -f "$initrd"
 	"$top/scripts/mkinitramfs.sh" "$kver" "$initrd"
 fi
+flock -u 9
+exec 9>&-
 rm -f "$outdir/rc" "$outdir/console.log"
 
 # Single-threaded TCG: with one host thread per vCPU, the kernel's own

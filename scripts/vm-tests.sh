@@ -42,7 +42,7 @@ jobs=${SYNFIN_VM_JOBS:-$(nproc)}
 set -- $(printf '%s\n' "$@" | grep -v -- '-rt-amd64$') $(printf '%s\n' "$@" | grep -- '-rt-amd64$')
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "vm-tests: SYNFIN_VM_JOBS must be a positive number" >&2; exit 2; }
 declare -A running=()	# pid -> kernel release
-report() { # kver: print a finished guest's output and verdict
+report() { # name: print a finished guest's output and verdict
 	local kver=$1 krc
 	krc=$(cat "$top/build/vm/$kver/vm.rc" 2>/dev/null || echo 1)
 	echo "== $kver: VM suite"
@@ -59,8 +59,32 @@ reap() { # report every guest that has ended
 		unset "running[$pid]"
 	done
 }
+# A debug kernel's suite (hours under emulation) runs as several guests
+# at once when there are CPUs for them, each with some of the sections:
+# SYNFIN_VM_DEBUG_SPLIT, groups separated by spaces (default: two groups
+# of about an hour and a half each on this project's 2-core machine).
+# Not when sections are named.
+debug_split=${SYNFIN_VM_DEBUG_SPLIT-core,api,hostile load,faults}
+[[ $debug_split =~ ^[A-Za-z0-9_,\ -]*$ ]] || { echo "vm-tests: bad SYNFIN_VM_DEBUG_SPLIT '$debug_split'" >&2; exit 2; }
+runs=()	# release|sections (empty: as sections_for says)|name
 for kver in "$@"; do
-	echo "== $kver: building the module"
+	case $kver in
+	*-synfin-debug|*-synfin-kcsan)
+		if [ -z "${SYNFIN_VM_SECTIONS//[ ,]/}" ] && [ "$jobs" -ge 2 ] && [ -n "${debug_split// /}" ]; then
+			part=0
+			for group in $debug_split; do
+				part=$((part + 1))
+				runs+=("$kver|$group|$kver-part$part")
+			done
+			continue
+		fi ;;
+	esac
+	runs+=("$kver||$kver")
+done
+built=" "
+for run in "${runs[@]}"; do
+	IFS='|' read -r kver group name <<< "$run"
+	echo "== $name: building the module"
 	case $kver in
 	*-synfin-debug|*-synfin-kcsan)
 		# make check-debug, check-kcsan: a kernel that
@@ -77,30 +101,35 @@ for kver in "$@"; do
 		dbg=$("$top/scripts/debug-kernel.sh" $flavour) || { rc=1; continue; }
 		kdir=$dbg kernel=$dbg/arch/x86/boot/bzImage
 		vm_append="${SYNFIN_VM_APPEND:+$SYNFIN_VM_APPEND }slab_nomerge no5lvl"
-		vm_timeout=${SYNFIN_VM_TIMEOUT:-5400} ;;
+		# the whole suite there: above three hours in one guest
+		vm_timeout=${SYNFIN_VM_TIMEOUT:-14400} ;;
 	*)	kdir= kernel=
 		vm_append=${SYNFIN_VM_APPEND:-}
 		# A whole suite: 25 to 30 minutes alone on a 2-core host;
 		# seen past 45 with four other guests sharing its CPUs.
 		vm_timeout=${SYNFIN_VM_TIMEOUT:-3600} ;;
 	esac
-	SYNFIN_KDIR=$kdir "$top/scripts/build-module.sh" "$kver" || { rc=1; continue; }
+	# Once a kernel: a guest of its may be loading the module already.
+	if [[ $built != *" $kver "* ]]; then
+		SYNFIN_KDIR=$kdir "$top/scripts/build-module.sh" "$kver" || { rc=1; continue; }
+		built+="$kver "
+	fi
 	[ -n "$kdir" ] || unset SYNFIN_KDIR
-	out=$top/build/vm/$kver
+	out=$top/build/vm/$name
 	rm -rf "$out" && mkdir -p "$out"
-	sections=$(sections_for "$kver")
+	if [ -n "$group" ]; then sections=$group; else sections=$(sections_for "$kver"); fi
 	while [ ${#running[@]} -ge "$jobs" ]; do
 		wait -n
 		reap
 	done
-	echo "== $kver: VM suite started, $(sections_said "$sections")"
+	echo "== $name: VM suite started, $(sections_said "$sections")"
 	(
 		if [ -n "$kernel" ]; then export SYNFIN_VM_KERNEL=$kernel; else unset SYNFIN_VM_KERNEL; fi
 		SYNFIN_VM_SECTIONS=$sections SYNFIN_VM_TIMEOUT=$vm_timeout SYNFIN_VM_APPEND=$vm_append \
 			"$top/scripts/vm-run.sh" "$kver" "$top/tests/vm/suite.sh" "$out"
 		echo $? > "$out/vm.rc"
 	) > "$out/run.log" 2>&1 &
-	running[$!]=$kver
+	running[$!]=$name
 done
 while [ ${#running[@]} -gt 0 ]; do
 	wait -n
