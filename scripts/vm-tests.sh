@@ -70,7 +70,8 @@ runs=()	# release|sections (empty: as sections_for says)|name
 for kver in "$@"; do
 	case $kver in
 	*-synfin-debug|*-synfin-kcsan)
-		if [ -z "${SYNFIN_VM_SECTIONS//[ ,]/}" ] && [ "$jobs" -ge 2 ] && [ -n "${debug_split// /}" ]; then
+		s=${SYNFIN_VM_SECTIONS:-}
+		if [ -z "${s//[ ,]/}" ] && [ "$jobs" -ge 2 ] && [ -n "${debug_split// /}" ]; then
 			part=0
 			for group in $debug_split; do
 				part=$((part + 1))
