@@ -386,8 +386,6 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 	if (!rec) {
 		/* Reported to this netns's readers as lost by the drain. */
 		synfin_stat_inc(sn, events_dropped);
-		/* If this was a probe for listeners, the next event is one. */
-		synfin_nl_probe_again(sn);
 		synfin_drain_kick();
 		return;
 	}

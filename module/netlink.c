@@ -620,14 +620,12 @@ bool synfin_nl_listening(struct synfin_net *sn)
 	/*
 	 * The probe: this one event is queued, and the netns stays deaf for
 	 * every other until the drain has sent it and said what it found.
+	 * A probe that finds the ring full, or whose message cannot be made,
+	 * finds nothing: the next one comes listener_probe_ms later. (Making
+	 * it due at once would make every event of the netns a probe for as
+	 * long as a flood elsewhere keeps a ring full.)
 	 */
 	return atomic64_cmpxchg(&sn->deaf_since, since, now) == since;
-}
-
-void synfin_nl_probe_again(struct synfin_net *sn)
-{
-	if (READ_ONCE(sn->deaf))
-		atomic64_set(&sn->deaf_since, 0);	/* long past */
 }
 
 /* What a multicast into @sn's netns, returning @err, says of listeners. */

@@ -20,11 +20,6 @@ void synfin_netlink_exit(void);
  * context, while @sn lives.
  */
 bool synfin_nl_listening(struct synfin_net *sn);
-/*
- * The event synfin_nl_listening() let through found no room in the
- * ring: if it was the probe, the next event of @sn's netns is one.
- */
-void synfin_nl_probe_again(struct synfin_net *sn);
 
 /* Ask the drain worker to run soon; callable from any context. */
 void synfin_drain_kick(void);

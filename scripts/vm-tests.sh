@@ -66,6 +66,13 @@ reap() { # report every guest that has ended
 # Not when sections are named.
 debug_split=${SYNFIN_VM_DEBUG_SPLIT-core,api,hostile load,faults}
 [[ $debug_split =~ ^[A-Za-z0-9_,\ -]*$ ]] || { echo "vm-tests: bad SYNFIN_VM_DEBUG_SPLIT '$debug_split'" >&2; exit 2; }
+# Together the groups must be the suite's sections, each once: a typo
+# would make a guest that runs nothing and passes.
+if [ -n "${debug_split// /}" ]; then
+	have=$(tr -s ' ,' '\n' <<< "$debug_split" | grep . | sort | paste -sd' ')
+	want=$(grep -o '^section [a-z]*' "$top/tests/vm/suite.sh" | cut -d' ' -f2 | sort | paste -sd' ')
+	[ "$have" = "$want" ] || { echo "vm-tests: SYNFIN_VM_DEBUG_SPLIT '$debug_split' must name the sections $want, each once" >&2; exit 2; }
+fi
 runs=()	# release|sections (empty: as sections_for says)|name
 for kver in "$@"; do
 	case $kver in
@@ -138,9 +145,14 @@ while [ ${#running[@]} -gt 0 ]; do
 done
 # One closing line over every kernel, for people and for CI.
 passed=0 failed=0
-for log in "$top"/build/vm/*/test.log; do
+for dir in "$top"/build/vm/*/; do
+	log=$dir/test.log
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
-	[ -n "$line" ] || { failed=$((failed + 1)); continue; }
+	# no verdict, or a guest that passed nothing at all: a failure
+	if [ -z "$line" ] || [ "${line%% *}" = 0 ]; then
+		failed=$((failed + 1))
+		continue
+	fi
 	passed=$((passed + ${line%% *}))
 	f=${line#*, }
 	failed=$((failed + ${f%% *}))

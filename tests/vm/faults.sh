@@ -218,7 +218,7 @@ faults_kmemleak_scan() { # file: scan, and list the suspects in FILE
 faults_section() {
 	local a p v dm printk saved_params="" was_loaded=0 base size end nth res i
 	local swept=0 sweep_failed=0 sweep_loaded=0 sweep_injected=0 sweep_bad=0
-	local points steps spacing offset left err sweep_errors="" prob
+	local points steps spacing offset prev_nth=0 left err sweep_errors="" prob
 	local tries=${FAULTS_TRIES:-30} rnd_failed=0 rnd_loaded=0 rnd_injected=0 rnd_bad=0
 	local run_injected=0 lpid stats_ok=0 stats_err=0 flows_ok=0 flows_err=0 crashes=0
 	local ns_ok=0 ns_err=0 rpid rc faults_syms
@@ -304,6 +304,11 @@ faults_section() {
 		return 1
 	fi
 	points=$((faults_many - left))
+	if [ "$points" -lt 1 ]; then
+		ko "fault injection: no allocation under module code during insmod (the stack-trace filter matched none)"
+		faults_restore
+		return 1
+	fi
 	: > "$OUT/faults-nth.txt"
 	# Some of them, spread over all (each load takes seconds to a minute
 	# on an emulated debug kernel), each once.
@@ -313,10 +318,20 @@ faults_section() {
 	[ "$steps" -gt "$points" ] && steps=$points
 	spacing=$(( (points + steps - 1) / steps ))
 	offset=${FAULTS_NTH_OFFSET:-$((RANDOM % spacing))}
-	echo "insmod sweep: every ${spacing}th allocation of $points from $((offset + 1)) (FAULTS_NTH_OFFSET=$offset)"
-	for i in $(seq "$steps"); do
+	if ! [[ $offset =~ ^[0-9]+$ ]] || [ "$offset" -ge "$spacing" ]; then
+		ko "fault injection: FAULTS_NTH_OFFSET=$offset is not from 0 to $((spacing - 1))"
+		faults_restore
+		return 1
+	fi
+	echo "insmod sweep: every ${spacing}th allocation of $points from $((offset + 1)), and the last (FAULTS_NTH_OFFSET=$offset)"
+	for i in $(seq "$((steps + 1))"); do
 		nth=$(( (i - 1) * spacing + 1 + offset ))
-		[ "$nth" -gt "$points" ] && break
+		# the last allocation always, once
+		if [ "$i" -gt "$steps" ] || [ "$nth" -gt "$points" ]; then
+			[ "$prev_nth" = "$points" ] && break
+			nth=$points
+		fi
+		prev_nth=$nth
 		read -r rc err left <<< "$(faults_finit "$nth")"
 		echo "$(cut -d' ' -f1 /proc/uptime) allocation $nth of $points failing: rc $rc $err, countdown left $left" >> "$OUT/faults-nth.txt"
 		if [ "$rc" = 0 ]; then

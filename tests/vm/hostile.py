@@ -334,8 +334,8 @@ def listen(args):
     start = time.monotonic()
     n, got = 0, None
     while got is None and time.monotonic() - start < seconds:
-        traffic.client(host, port, "client-close")
-        n += 1
+        if traffic.client(host, port, "client-close") == 0:
+            n += 1
         end = time.monotonic() + 0.2
         while got is None and time.monotonic() < end:
             r, _, _ = select.select([nl], [], [], max(end - time.monotonic(), 0))

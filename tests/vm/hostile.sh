@@ -526,20 +526,34 @@ hostile_netns_share() {
 # The module reloaded with max_flows 64, netns_flow_share 50 (32 flows a
 # namespace) and host_flow_reserve 25: the namespaces other than the
 # initial one hold 48 flows together at most. hra holds 30 open
-# connections, all tracked; hrb then 30, of which 18 are tracked (the
-# namespaces' 48), the other 12 SYNs untracked there; the host's 16 open
-# connections after them all tracked, traced from SYN to summary. The old
-# module has no host_flow_reserve and refuses the load; without the
-# reserve, hrb would take 30 and leave the host 4.
+# connections, all tracked. Then 5 one-way flows (bare ACKs from random
+# sources, over a veth pair to hrc) are made in the host, and 5 in hrc.
+# hrb then opens 30: 13 fill the namespaces' 48; for each of the next 5,
+# one of hrc's one-way flows makes room (a flow of the namespaces': the
+# host's, older, stay); the last 12 SYNs are untracked. The host's 11
+# open connections after that (its reserve of 16 but its 5 one-way
+# flows: the table is then full, and no eviction is needed, whose scan
+# need not reach a candidate) are all tracked, traced from SYN to
+# summary. The old module has no host_flow_reserve and refuses the load;
+# without the reserve, hrb would take 30 and leave the host none; with an
+# eviction that took the host's flows for a namespace, the host's 5
+# one-way flows would go first.
 hostile_host_reserve() {
-	local name=hostile-reserve apid bpid hpid base
+	local name=hostile-reserve apid bpid hpid base hmac cmac hostflows
 	base=$(hostile_flows_active)
-	hostile_reload max_flows=64 netns_flow_share=50 host_flow_reserve=25 || return
-	if ! ip netns add hra || ! ip -n hra link set lo up || ! ip netns add hrb || ! ip -n hrb link set lo up; then
+	hostile_reload max_flows=64 netns_flow_share=50 host_flow_reserve=25 unconfirmed_timeout_ms=600000 || return
+	if ! { ip netns add hra && ip -n hra link set lo up && ip netns add hrb && ip -n hrb link set lo up &&
+		ip netns add hrc && ip -n hrc link set lo up &&
+		ip link add hrv0 type veth peer name hrv1 && ip link set hrv1 netns hrc &&
+		ip addr add 198.51.100.1/24 dev hrv0 && ip -n hrc addr add 198.51.100.2/24 dev hrv1 &&
+		ip link set hrv0 up && ip -n hrc link set hrv1 up; }; then
 		ko "hostile: reserve: namespaces"
+		for ns in hra hrb hrc; do ip netns del "$ns" 2>/dev/null; done
 		hostile_reload_as_was
 		return
 	fi
+	read -r hmac < /sys/class/net/hrv0/address
+	cmac=$(ip netns exec hrc cat /sys/class/net/hrv1/address)
 	reader $name-host ""
 	server hra 127.0.0.1 9895
 	server hrb 127.0.0.1 9896
@@ -547,31 +561,40 @@ hostile_host_reserve() {
 	ip netns exec hra "${HOSTILE_PY[@]}" hold 127.0.0.1 9895 30 > "$OUT/$name-a.log" 2>&1 &
 	apid=$!
 	wait_lines "$OUT/$name-a.log" || cat "$OUT/$name-a.log"
+	ip netns exec hrc "${HOSTILE_PY[@]}" flood hrv1 "$hmac" 198.51.100.1 ack 5 \
+		> "$OUT/$name-host-sent.json" || ko "hostile: reserve: sending into the host"
+	"${HOSTILE_PY[@]}" flood hrv0 "$cmac" 198.51.100.2 ack 5 \
+		> "$OUT/$name-hrc-sent.json" || ko "hostile: reserve: sending into hrc"
 	ip netns exec hrb "${HOSTILE_PY[@]}" hold 127.0.0.1 9896 30 > "$OUT/$name-b.log" 2>&1 &
 	bpid=$!
 	wait_lines "$OUT/$name-b.log" || cat "$OUT/$name-b.log"
 	ip netns exec hra "$SYNFIN" stats --json > "$OUT/$name-hra.json"
 	ip netns exec hrb "$SYNFIN" stats --json > "$OUT/$name-hrb.json"
-	"${HOSTILE_PY[@]}" hold 127.0.0.1 9897 16 > "$OUT/$name-h.log" 2>&1 &
+	ip netns exec hrc "$SYNFIN" stats --json > "$OUT/$name-hrc.json"
+	# the host's own flows: its 5 one-way ones, nothing else of TCP here
+	hostflows=$("$SYNFIN" flows --json | grep -c .)
+	"${HOSTILE_PY[@]}" hold 127.0.0.1 9897 11 > "$OUT/$name-h.log" 2>&1 &
 	hpid=$!
 	wait_lines "$OUT/$name-h.log" || cat "$OUT/$name-h.log"
-	hostile_stats "$OUT/$name-total.json"
 	kill -TERM $apid $bpid $hpid 2>/dev/null
 	wait $apid $bpid $hpid
-	hostile_settle "$OUT/$name-host.json" 9897 16
+	hostile_settle "$OUT/$name-host.json" 9897 11
 	stop_all
 	hostile_judge i-a delta "$OUT/$name-hra.json" "$OUT/$name-hra.json" \
 		"a['flows_active'] == 30 and a['flows_untracked'] == 0" "flows_active flows_untracked" \
 		::: i-b delta "$OUT/$name-hrb.json" "$OUT/$name-hrb.json" \
 		"a['flows_active'] == 18 and a['flows_untracked'] >= 12" "flows_active flows_created flows_untracked" \
-		::: i-total delta "$OUT/$name-total.json" "$OUT/$name-total.json" \
-		"a['flows_active'] <= 64" "flows_active flows_untracked" \
-		::: i-host conn "$OUT/$name-host.json" 9897 --count 16 --from-syn --conn-state SF --not-evicted
+		::: i-c delta "$OUT/$name-hrc.json" "$OUT/$name-hrc.json" \
+		"a['flows_created'] == 5 and a['flows_evicted'] == 5 and a['flows_active'] == 0" "flows_active flows_created flows_evicted" \
+		::: i-host conn "$OUT/$name-host.json" 9897 --count 11 --from-syn --conn-state SF --not-evicted
 	check "hostile: host_flow_reserve 25 of max_flows 64: namespaces holding 30 and 30 open connections are held to 48 together (30 and 18 tracked), the other SYNs counted untracked" \
 		bash -c "grep -qx 'i-a ok' '$hostile_verdicts' && grep -qx 'i-b ok' '$hostile_verdicts'"
-	check "hostile: the host's reserve: its 16 open connections made after the namespaces filled theirs are all tracked, traced from SYN to summary" \
-		bash -c "grep -qx 'i-total ok' '$hostile_verdicts' && grep -qx 'i-host ok' '$hostile_verdicts'"
-	hostile_del "$base" hra hrb
+	check "hostile: at the namespaces' 48, their new flows take the place of their own one-way flows (hrc's 5 evicted), never the host's (its 5 kept: $hostflows flows)" \
+		bash -c "grep -qx 'i-c ok' '$hostile_verdicts' && [ '$hostflows' = 5 ]"
+	check "hostile: the host's reserve: its 11 open connections made after the namespaces filled theirs (the reserve of 16 but its 5 one-way flows) are all tracked, traced from SYN to summary" \
+		hostile_ok i-host
+	ip link del hrv0 2>/dev/null
+	hostile_del "$base" hra hrb hrc
 	hostile_reload_as_was
 }
 
