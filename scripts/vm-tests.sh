@@ -146,6 +146,7 @@ done
 # One closing line over every kernel, for people and for CI.
 passed=0 failed=0
 for dir in "$top"/build/vm/*/; do
+	[ -d "$dir" ] || continue	# no guest at all (rc says why)
 	log=$dir/test.log
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 	# no verdict, or a guest that passed nothing at all: a failure
