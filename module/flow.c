@@ -243,23 +243,30 @@ __MODULE_PARM_TYPE(host_flow_reserve, "uint");
 MODULE_PARM_DESC(host_flow_reserve,
 		 "Percent of max_flows that only the initial network namespace's flows may take, 0 to 99 (default 25)");
 
+/* @percent of a table of @most flows, at least 1. */
+static unsigned int table_share(unsigned int most, unsigned int percent)
+{
+	return max_t(u64, div_u64((u64)most * percent, 100), 1);
+}
+
+/* Is @net one of the namespaces held to shares (all but the initial one)? */
+static bool net_is_guest(const struct net *net)
+{
+	return !net_eq(net, &init_net);
+}
+
 /* Flows every netns but the initial one may hold together, of @most. */
 static unsigned int guests_cap(unsigned int most)
 {
-	u64 cap = div_u64((u64)most * (100 - READ_ONCE(host_flow_reserve)), 100);
-
-	return max_t(u64, cap, 1);
+	return table_share(most, 100 - READ_ONCE(host_flow_reserve));
 }
 
 /* Flows @net may hold in a table of @most; any number for the initial netns. */
 static unsigned int netns_cap(const struct net *net, unsigned int most)
 {
-	u64 cap;
-
-	if (net_eq(net, &init_net))
+	if (!net_is_guest(net))
 		return UINT_MAX;
-	cap = div_u64((u64)most * READ_ONCE(netns_flow_share), 100);
-	return max_t(u64, cap, 1);
+	return table_share(most, READ_ONCE(netns_flow_share));
 }
 
 /* The same hash for both directions: the endpoints are ordered first. */
@@ -487,7 +494,7 @@ static void flow_unlink(struct synfin_flow *flow)
 	flow->dead = true;
 	hlist_del_rcu(&flow->node);
 	atomic_dec(&flow_count);
-	if (!net_eq(flow->net, &init_net))
+	if (net_is_guest(flow->net))
 		atomic_dec(&guest_count);
 	atomic_dec(&flow->sn->flows);
 	atomic_inc(&flow->sn->flows_gen);
@@ -538,7 +545,7 @@ static bool evict_candidate(const struct synfin_flow *flow,
 	case EVICT_OWN:
 		return flow->net == net;
 	case EVICT_GUESTS:
-		return !net_eq(flow->net, &init_net);
+		return net_is_guest(flow->net);
 	default:
 		return true;
 	}
@@ -706,7 +713,7 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 		goto out;
 	mine = atomic_read(&sn->flows);
 	most = READ_ONCE(max_flows);
-	guests = net_eq(net, &init_net) ? 0 : atomic_read(&guest_count);
+	guests = net_is_guest(net) ? atomic_read(&guest_count) : 0;
 	if (mine >= netns_cap(net, most)) {
 		if (!flow_evict(b, net, EVICT_OWN, mine))
 			goto out;
@@ -732,7 +739,7 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 	spin_lock(&flow->lock);
 	hlist_add_head_rcu(&flow->node, &buckets[b]);
 	atomic_inc(&flow_count);
-	if (!net_eq(net, &init_net))
+	if (net_is_guest(net))
 		atomic_inc(&guest_count);
 	atomic_inc(&sn->flows);
 	atomic_inc(&sn->flows_gen);
