@@ -43,12 +43,12 @@ set -- $(printf '%s\n' "$@" | grep -v -- '-rt-amd64$') $(printf '%s\n' "$@" | gr
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "vm-tests: SYNFIN_VM_JOBS must be a positive number" >&2; exit 2; }
 declare -A running=()	# pid -> kernel release
 report() { # name: print a finished guest's output and verdict
-	local kver=$1 krc
-	krc=$(cat "$top/build/vm/$kver/vm.rc" 2>/dev/null || echo 1)
-	echo "== $kver: VM suite"
-	cat "$top/build/vm/$kver/run.log" 2>/dev/null
-	sed 's/^/  /' "$top/build/vm/$kver/test.log" 2>/dev/null
-	if [ "$krc" = 0 ]; then echo "== $kver: success"; else echo "== $kver: FAILED"; rc=1; fi
+	local name=$1 krc
+	krc=$(cat "$top/build/vm/$name/vm.rc" 2>/dev/null || echo 1)
+	echo "== $name: VM suite"
+	cat "$top/build/vm/$name/run.log" 2>/dev/null
+	sed 's/^/  /' "$top/build/vm/$name/test.log" 2>/dev/null
+	if [ "$krc" = 0 ]; then echo "== $name: success"; else echo "== $name: FAILED"; rc=1; fi
 }
 reap() { # report every guest that has ended
 	local pid

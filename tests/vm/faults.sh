@@ -16,7 +16,8 @@
 #    the load): how many there are is counted first, then
 #    $FAULTS_NTH_STEPS (12) of them spread over all, from a random offset
 #    within their spacing (logged; $FAULTS_NTH_OFFSET repeats one), so
-#    that successive runs reach different ones, fail one at a time; each load must fail cleanly (an error, nothing
+#    that successive runs reach different ones, and the last, fail one at
+#    a time; each load must fail cleanly (an error, nothing
 #    left loaded) or, where the failure is one the kernel recovers from
 #    (a kvmalloc() falling back to vmalloc, kmemleak's own metadata), load
 #    a working module;

@@ -346,16 +346,24 @@ hostile_vrf() {
 	hostile_del "$base" hva hvw
 }
 
-# Reload the module with the parameters the section found, but for those
-# given as NAME=VALUE. With none, as it was.
-hostile_reload() { # [name=value...]
-	local args=() p kv
+# In hostile_args: the parameters the section found, as NAME=VALUE, but
+# for those named in the NAME=VALUE arguments.
+hostile_saved_args() { # [name=value...]
+	local p kv
+	hostile_args=()
 	for p in "${!hostile_saved[@]}"; do
 		for kv; do [ "${kv%%=*}" = "$p" ] && continue 2; done
-		args+=("$p=${hostile_saved[$p]}")
+		hostile_args+=("$p=${hostile_saved[$p]}")
 	done
+}
+
+# Reload the module with the parameters the section found, but for those
+# given as NAME=VALUE.
+hostile_reload() { # name=value...
+	local hostile_args
+	hostile_saved_args "$@"
 	rmmod synfin || { ko "hostile: rmmod before insmod $*"; return 1; }
-	insmod "$KO" "${args[@]}" "$@" && return 0
+	insmod "$KO" "${hostile_args[@]}" "$@" && return 0
 	ko "hostile: insmod $*"
 	hostile_reload_as_was
 	return 1
@@ -363,10 +371,10 @@ hostile_reload() { # [name=value...]
 
 # The module as the section found it (if it is not loaded, load it).
 hostile_reload_as_was() {
-	local args=() p
-	for p in "${!hostile_saved[@]}"; do args+=("$p=${hostile_saved[$p]}"); done
+	local hostile_args
+	hostile_saved_args
 	if [ -d /sys/module/synfin ]; then rmmod synfin || { ko "hostile: rmmod"; return 1; }; fi
-	insmod "$KO" "${args[@]}" || { ko "hostile: reloading the module (${args[*]})"; return 1; }
+	insmod "$KO" "${hostile_args[@]}" || { ko "hostile: reloading the module (${hostile_args[*]})"; return 1; }
 }
 
 # ---- g. a listener in one namespace, events in another ----
