@@ -327,9 +327,10 @@ for ns in inj obs init; do
 done
 "$SYNFIN" stats --json > "$OUT/flood-before.json"
 # Flood in 5 s bursts until there are three times more SYNs than max_flows:
-# one burst on a release kernel, a dozen on a KASAN + lockdep kernel.
+# one burst on a release kernel, a dozen on a KASAN + lockdep kernel, forty
+# on a KCSAN one (every memory access checked: about 15 SYNs a second).
 first=$(stat_of segments)
-for _ in $(seq 24); do
+for _ in $(seq 90); do
 	ip netns exec inj timeout -s INT 5 hping3 --flood --rand-source -S -p 80 192.0.2.254 >> "$OUT/flood-hping3.log" 2>&1
 	[ $(($(stat_of segments) - first)) -gt 3072 ] && break
 done
