@@ -113,7 +113,7 @@ static void set_state(struct synfin_fsm *f, struct synfin_fsm_result *res,
 
 	if (f->state[who] == to)
 		return;
-	if (res->ntrans < SYNFIN_FSM_MAX_TRANS) {
+	if (res->ntrans < SYNFIN_MAX_TRANS) {
 		t = &res->trans[res->ntrans++];
 		t->who = who;
 		t->from = f->state[who];

@@ -15,8 +15,6 @@
 #include <stdbool.h>
 #endif
 
-#define SYNFIN_FSM_MAX_TRANS	4
-
 /* struct synfin_fsm.flags: ISN bits are SYNFIN_ISN_CLIENT/SERVER */
 #define SYNFIN_FSM_FIN_CLIENT	0x0004	/* client has sent a FIN */
 #define SYNFIN_FSM_FIN_SERVER	0x0008	/* server has sent a FIN */
@@ -81,7 +79,7 @@ struct synfin_trans {
 struct synfin_fsm_result {
 	__u8 ntrans;
 	__u16 anomalies;	/* SYNFIN_AN_* */
-	struct synfin_trans trans[SYNFIN_FSM_MAX_TRANS];
+	struct synfin_trans trans[SYNFIN_MAX_TRANS];
 };
 
 /*

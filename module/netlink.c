@@ -304,7 +304,7 @@ static int addr_len(u8 family)
 /* TS_NS, CONN, CLIENT_BYTES, SERVER_BYTES; 23 others of 4 bytes at most. */
 #define EV_MAX_SIZE							\
 	(EV_COMMON_ROOM + EV_U64_ROOM(4) + 23 * nla_total_size(4) +	\
-	 SYNFIN_FSM_MAX_TRANS * (NLA_HDRLEN + 3 * nla_total_size(1)))
+	 SYNFIN_MAX_TRANS * (NLA_HDRLEN + 3 * nla_total_size(1)))
 /* CONN, FIRST_NS, LAST_NS, CLIENT_BYTES, SERVER_BYTES; 11 others. */
 #define FLOW_MAX_SIZE							\
 	(EV_COMMON_ROOM + EV_U64_ROOM(5) + 11 * nla_total_size(4))
@@ -427,7 +427,7 @@ static int put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 			   SYNFIN_HISTORY_LEN);
 		ev_put_counts(skb, rec->segs, rec->bytes);
 	}
-	for (i = 0; i < rec->ntrans && i < SYNFIN_FSM_MAX_TRANS; i++)
+	for (i = 0; i < rec->ntrans && i < SYNFIN_MAX_TRANS; i++)
 		ev_put_trans(skb, &rec->trans[i]);
 	nla_nest_end(skb, nest);
 	return 0;

@@ -36,7 +36,7 @@ struct synfin_rec {
 	u8 isn_known;			/* SYNFIN_ISN_* */
 	u8 reason;			/* enum synfin_end_reason */
 	u8 ntrans;
-	struct synfin_trans trans[SYNFIN_FSM_MAX_TRANS];
+	struct synfin_trans trans[SYNFIN_MAX_TRANS];
 	u16 anomalies;			/* SYNFIN_AN_* */
 	u8 conn_state;			/* set when the connection ended */
 	char history[SYNFIN_HISTORY_LEN];	/* idem */

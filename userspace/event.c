@@ -166,7 +166,7 @@ static void parse_trans(const struct attr_view *nest, struct sf_event *ev)
 	struct sf_trans t = { 0 };
 	struct attr_view v;
 
-	if (ev->ntrans >= SF_MAX_TRANS)
+	if (ev->ntrans >= SYNFIN_MAX_TRANS)
 		return;
 	while (attr_next(&pos, end, &v)) {
 		if (!v.len)

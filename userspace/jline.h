@@ -10,7 +10,7 @@
  * A line's length is bounded by construction: every append is a literal,
  * a number (20 digits at most), a name from a table or a string of at
  * most J_STR_MAX bytes, and a line makes a bounded number of them (its
- * loops run over 8 flags, 32 anomaly bits and SF_MAX_TRANS transitions).
+ * loops run over 8 flags, 32 anomaly bits and SYNFIN_MAX_TRANS transitions).
  * The longest line there can be (every anomaly, every transition, IPv6
  * addresses, the longest history) is under 2 KiB, as the unit tests
  * check; the buffer is twice that. So appends are not bounds-checked one

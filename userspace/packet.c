@@ -20,7 +20,7 @@ static uint32_t get32(const uint8_t *p)
 
 /* The TCP header at @off; @end is where the IP packet says it ends. */
 static int parse_tcp(const uint8_t *pkt, size_t len, size_t off, size_t end,
-		     struct sf_packet *out)
+		     struct synfin_packet *out)
 {
 	const uint8_t *th = pkt + off;
 	size_t hdrlen;
@@ -50,7 +50,7 @@ static int parse_tcp(const uint8_t *pkt, size_t len, size_t off, size_t end,
 	return SF_PKT_OK;
 }
 
-static int parse_ipv4(const uint8_t *pkt, size_t len, struct sf_packet *out)
+static int parse_ipv4(const uint8_t *pkt, size_t len, struct synfin_packet *out)
 {
 	size_t ihl, total;
 
@@ -65,12 +65,12 @@ static int parse_ipv4(const uint8_t *pkt, size_t len, struct sf_packet *out)
 	if (get16(pkt + 6) & 0x1fff)
 		return SF_PKT_SKIP;	/* not the first fragment */
 	out->family = AF_INET;
-	memcpy(out->saddr, pkt + 12, 4);
-	memcpy(out->daddr, pkt + 16, 4);
+	memcpy(out->saddr.b, pkt + 12, 4);
+	memcpy(out->daddr.b, pkt + 16, 4);
 	return parse_tcp(pkt, len, ihl, total, out);
 }
 
-static int parse_ipv6(const uint8_t *pkt, size_t len, struct sf_packet *out)
+static int parse_ipv6(const uint8_t *pkt, size_t len, struct synfin_packet *out)
 {
 	size_t off = 40, end;
 	uint8_t next;
@@ -81,8 +81,8 @@ static int parse_ipv6(const uint8_t *pkt, size_t len, struct sf_packet *out)
 	end = 40 + (size_t)get16(pkt + 4);
 	next = pkt[6];
 	out->family = AF_INET6;
-	memcpy(out->saddr, pkt + 8, 16);
-	memcpy(out->daddr, pkt + 24, 16);
+	memcpy(out->saddr.b, pkt + 8, 16);
+	memcpy(out->daddr.b, pkt + 24, 16);
 
 	for (i = 0; i < MAX_EXT_HEADERS; i++) {
 		switch (next) {
@@ -117,7 +117,7 @@ static int parse_ipv6(const uint8_t *pkt, size_t len, struct sf_packet *out)
 	return SF_PKT_SKIP;	/* too many extension headers to follow */
 }
 
-int sf_packet_parse(const uint8_t *pkt, size_t len, struct sf_packet *out)
+int sf_packet_parse(const uint8_t *pkt, size_t len, struct synfin_packet *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!len)

@@ -6,14 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fsm.h"
-
-struct sf_packet {
-	uint8_t family;			/* AF_INET or AF_INET6 */
-	uint8_t saddr[16], daddr[16];	/* IPv4 in the first 4 bytes */
-	uint16_t sport, dport;
-	struct synfin_seg seg;
-};
+#include "track.h"
 
 enum {
 	SF_PKT_OK = 0,
@@ -27,7 +20,7 @@ enum {
  * length comes from the IP header, so a capture cut short by its snap
  * length still parses.
  */
-int sf_packet_parse(const uint8_t *pkt, size_t len, struct sf_packet *out);
+int sf_packet_parse(const uint8_t *pkt, size_t len, struct synfin_packet *out);
 
 /* Link types synfin read understands (libpcap's DLT_ values). */
 enum {

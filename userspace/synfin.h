@@ -20,7 +20,6 @@ enum {
 	SF_EXIT_PERM = 4,	/* permission denied (needs CAP_NET_ADMIN) */
 };
 
-#define SF_MAX_TRANS 8
 
 struct sf_trans {
 	uint8_t who, from, to;
@@ -54,7 +53,7 @@ struct sf_event {
 	uint64_t bytes[2];		/* payload bytes each side sent */
 	bool netns_unknown;		/* offline: no network namespace */
 	unsigned int ntrans;
-	struct sf_trans trans[SF_MAX_TRANS];
+	struct sf_trans trans[SYNFIN_MAX_TRANS];
 };
 
 /* A flow from the flow table dump. */
@@ -169,7 +168,7 @@ bool sf_state_filter_valid(const char *name);
 void sf_ladder_print(FILE *out, const struct sf_event *evs, unsigned int n,
 		     uint32_t elided);
 
-/* pcap.c: synfin read */
+/* read.c: synfin read */
 struct sf_read_limits {
 	uint32_t max_flows;
 	uint32_t time_wait_ms;

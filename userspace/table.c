@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* synfin reader: a bounded flow table with LRU eviction. */
+/* synfin reader: a bounded table of connections, evicting as the module. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "table.h"
 
 struct sf_table {
-	struct sf_flow_entry *e;
+	struct sf_table_entry *e;
 	uint32_t *heads;		/* per bucket: entry index + 1 */
 	uint32_t nbuckets, cap, count;
-	uint32_t lru_head, lru_tail;	/* most and least recently used */
+	/* per eviction rank: least and most recently seen */
+	uint32_t first[SF_RANKS], last[SF_RANKS];
 	uint32_t free_head;		/* unused entries, chained by hnext */
-	uint64_t next_conn;
-	uint64_t evicted;
+	void *ctx;
+	struct sf_table_counts counts;
 };
 
 static uint32_t fnv(uint32_t h, const uint8_t *p, size_t n)
@@ -23,41 +24,22 @@ static uint32_t fnv(uint32_t h, const uint8_t *p, size_t n)
 }
 
 /* Both directions of a flow hash alike: order the endpoints first. */
-static uint32_t hash_pkt(const struct sf_packet *p)
+static uint32_t hash_pkt(const struct synfin_packet *p)
 {
-	int cmp = memcmp(p->saddr, p->daddr, 16);
+	int cmp = memcmp(p->saddr.b, p->daddr.b, 16);
 	bool fwd = cmp < 0 || (cmp == 0 && p->sport <= p->dport);
-	uint8_t ports[4];
+	uint16_t lo = fwd ? p->sport : p->dport, hi = fwd ? p->dport : p->sport;
+	uint8_t ports[4] = {
+		(uint8_t)(lo >> 8), (uint8_t)lo, (uint8_t)(hi >> 8), (uint8_t)hi,
+	};
 	uint32_t h = 2166136261u ^ p->family;
 
-	h = fnv(h, fwd ? p->saddr : p->daddr, 16);
-	h = fnv(h, fwd ? p->daddr : p->saddr, 16);
-	ports[0] = (uint8_t)((fwd ? p->sport : p->dport) >> 8);
-	ports[1] = (uint8_t)(fwd ? p->sport : p->dport);
-	ports[2] = (uint8_t)((fwd ? p->dport : p->sport) >> 8);
-	ports[3] = (uint8_t)(fwd ? p->dport : p->sport);
+	h = fnv(h, fwd ? p->saddr.b : p->daddr.b, 16);
+	h = fnv(h, fwd ? p->daddr.b : p->saddr.b, 16);
 	return fnv(h, ports, 4);
 }
 
-static bool match(const struct sf_flow_entry *e, const struct sf_packet *p,
-		  enum synfin_side *from)
-{
-	if (e->family != p->family)
-		return false;
-	if (e->cport == p->sport && e->sport == p->dport &&
-	    !memcmp(e->caddr, p->saddr, 16) && !memcmp(e->saddr, p->daddr, 16)) {
-		*from = SYNFIN_CLIENT;
-		return true;
-	}
-	if (e->sport == p->sport && e->cport == p->dport &&
-	    !memcmp(e->saddr, p->saddr, 16) && !memcmp(e->caddr, p->daddr, 16)) {
-		*from = SYNFIN_SERVER;
-		return true;
-	}
-	return false;
-}
-
-struct sf_table *sf_table_new(uint32_t capacity)
+struct sf_table *sf_table_new(uint32_t capacity, void *ctx)
 {
 	struct sf_table *t;
 	uint32_t i;
@@ -68,6 +50,7 @@ struct sf_table *sf_table_new(uint32_t capacity)
 	if (!t)
 		return NULL;
 	t->cap = capacity;
+	t->ctx = ctx;
 	t->nbuckets = 1;
 	while (t->nbuckets < capacity)
 		t->nbuckets <<= 1;
@@ -97,15 +80,14 @@ uint32_t sf_table_count(const struct sf_table *t)
 	return t->count;
 }
 
-uint64_t sf_table_evicted(const struct sf_table *t)
+const struct sf_table_counts *sf_table_counts(const struct sf_table *t)
 {
-	return t->evicted;
+	return &t->counts;
 }
 
-struct sf_flow_entry *sf_table_slot(struct sf_table *t, uint32_t i)
+struct sf_table_entry *sf_table_slot(struct sf_table *t, uint32_t i)
 {
-	/* Connection ids start at 1; a free slot is zeroed. */
-	return i < t->cap && t->e[i].conn ? &t->e[i] : NULL;
+	return i < t->cap && t->e[i].used ? &t->e[i] : NULL;
 }
 
 uint32_t sf_table_capacity(const struct sf_table *t)
@@ -113,125 +95,135 @@ uint32_t sf_table_capacity(const struct sf_table *t)
 	return t->cap;
 }
 
-static void lru_unlink(struct sf_table *t, uint32_t idx)
+static struct sf_table_entry *at(struct sf_table *t, uint32_t idx)
 {
-	struct sf_flow_entry *e = &t->e[idx - 1];
-
-	if (e->lru_prev)
-		t->e[e->lru_prev - 1].lru_next = e->lru_next;
-	else
-		t->lru_head = e->lru_next;
-	if (e->lru_next)
-		t->e[e->lru_next - 1].lru_prev = e->lru_prev;
-	else
-		t->lru_tail = e->lru_prev;
-	e->lru_prev = e->lru_next = 0;
+	return &t->e[idx - 1];
 }
 
-static void lru_front(struct sf_table *t, uint32_t idx)
+static void rank_unlink(struct sf_table *t, uint32_t idx)
 {
-	struct sf_flow_entry *e = &t->e[idx - 1];
+	struct sf_table_entry *e = at(t, idx);
 
-	e->lru_prev = 0;
-	e->lru_next = t->lru_head;
-	if (t->lru_head)
-		t->e[t->lru_head - 1].lru_prev = idx;
-	t->lru_head = idx;
-	if (!t->lru_tail)
-		t->lru_tail = idx;
+	if (e->prev)
+		at(t, e->prev)->next = e->next;
+	else
+		t->first[e->rank] = e->next;
+	if (e->next)
+		at(t, e->next)->prev = e->prev;
+	else
+		t->last[e->rank] = e->prev;
+	e->prev = e->next = 0;
+}
+
+/* Put @idx last in the list of its rank as it stands: just seen. */
+static void rank_append(struct sf_table *t, uint32_t idx)
+{
+	struct sf_table_entry *e = at(t, idx);
+
+	/* One owner, the host: every unfinished handshake is its own. */
+	e->rank = (uint8_t)synfin_track_evict_rank(&e->c, true);
+	e->next = 0;
+	e->prev = t->last[e->rank];
+	if (e->prev)
+		at(t, e->prev)->next = idx;
+	else
+		t->first[e->rank] = idx;
+	t->last[e->rank] = idx;
 }
 
 static void unhash(struct sf_table *t, uint32_t idx)
 {
-	uint32_t *pp = &t->heads[t->e[idx - 1].bucket];
+	uint32_t *pp = &t->heads[at(t, idx)->bucket];
 
 	while (*pp && *pp != idx)
-		pp = &t->e[*pp - 1].hnext;
+		pp = &at(t, *pp)->hnext;
 	if (*pp)
-		*pp = t->e[idx - 1].hnext;
+		*pp = at(t, idx)->hnext;
 }
 
-void sf_table_remove(struct sf_table *t, struct sf_flow_entry *e)
+void sf_table_remove(struct sf_table *t, struct sf_table_entry *e)
 {
 	uint32_t idx = (uint32_t)(e - t->e) + 1;
 
 	unhash(t, idx);
-	lru_unlink(t, idx);
+	rank_unlink(t, idx);
 	memset(e, 0, sizeof(*e));
 	e->hnext = t->free_head;
 	t->free_head = idx;
 	t->count--;
 }
 
-static void start(struct sf_table *t, struct sf_flow_entry *e,
-		  const struct sf_packet *p, uint64_t ts)
+/*
+ * Make room by the module's rules: the connection ranked first to go,
+ * and of those the one idle longest, ends (evicted) and is forgotten.
+ */
+static bool evict(struct sf_table *t)
 {
-	enum synfin_side from = synfin_fsm_init(&e->fsm, &p->seg);
-	bool client = from == SYNFIN_CLIENT;
+	int rank;
 
-	e->conn = ++t->next_conn;
-	e->first_ts = ts;
-	e->next_index = 0;
-	e->family = p->family;
-	memcpy(e->caddr, client ? p->saddr : p->daddr, 16);
-	memcpy(e->saddr, client ? p->daddr : p->saddr, 16);
-	e->cport = client ? p->sport : p->dport;
-	e->sport = client ? p->dport : p->sport;
+	for (rank = SF_RANKS - 1; rank > SYNFIN_EVICT_NEVER; rank--) {
+		struct sf_table_entry *victim;
+
+		if (!t->first[rank])
+			continue;
+		victim = at(t, t->first[rank]);
+		synfin_track_end(t->ctx, &victim->c, SYNFIN_END_EVICTED);
+		sf_table_remove(t, victim);
+		t->counts.evicted++;
+		return true;
+	}
+	return false;
 }
 
-struct sf_flow_entry *sf_table_segment(struct sf_table *t,
-				       const struct sf_packet *p, uint64_t ts,
-				       enum synfin_side *from,
-				       struct synfin_fsm_result *res,
-				       unsigned int *what,
-				       struct sf_flow_entry *old)
+static struct sf_table_entry *find(struct sf_table *t, uint32_t b,
+				   const struct synfin_packet *p, bool *from_a)
 {
-	uint32_t b = hash_pkt(p) & (t->nbuckets - 1);
-	struct sf_flow_entry *e = NULL;
 	uint32_t idx;
 
-	*what = 0;
-	for (idx = t->heads[b]; idx; idx = t->e[idx - 1].hnext) {
-		if (match(&t->e[idx - 1], p, from)) {
-			e = &t->e[idx - 1];
-			break;
-		}
-	}
-	if (!e) {
-		if (!t->free_head) {
-			/* Full: the least recently used flow makes room. */
-			struct sf_flow_entry *victim = &t->e[t->lru_tail - 1];
+	for (idx = t->heads[b]; idx; idx = at(t, idx)->hnext)
+		if (synfin_track_match(&at(t, idx)->c, p, from_a))
+			return at(t, idx);
+	return NULL;
+}
 
-			if (old)
-				*old = *victim;
-			sf_table_remove(t, victim);
-			t->evicted++;
-			*what |= SF_TBL_EVICTED;
+struct sf_table_entry *sf_table_segment(struct sf_table *t,
+					const struct synfin_packet *p,
+					uint64_t ts)
+{
+	uint32_t b = hash_pkt(p) & (t->nbuckets - 1);
+	struct synfin_track_limits lim = {
+		.max_flows = t->cap, .owner_share = 100, .host_reserve = 0,
+	};
+	struct synfin_track_fill fill = { .total = t->count };
+	struct sf_table_entry *e;
+	uint32_t idx;
+	bool from_a;
+
+	e = find(t, b, p, &from_a);
+	if (e) {
+		idx = (uint32_t)(e - t->e) + 1;
+		rank_unlink(t, idx);
+		synfin_track_segment(t->ctx, &e->c, p, from_a);
+	} else {
+		if (synfin_track_admit(&fill, &lim) != SYNFIN_ADMIT &&
+		    !evict(t)) {
+			t->counts.segments_untracked++;
+			if (synfin_seg_is_syn(&p->seg))
+				t->counts.flows_untracked++;
+			return NULL;
 		}
 		idx = t->free_head;
-		e = &t->e[idx - 1];
+		e = at(t, idx);
 		t->free_head = e->hnext;
 		memset(e, 0, sizeof(*e));
+		e->used = true;
 		e->bucket = b;
 		e->hnext = t->heads[b];
 		t->heads[b] = idx;
 		t->count++;
-		start(t, e, p, ts);
-		match(e, p, from);
-		*what |= SF_TBL_CREATED;
-	} else {
-		lru_unlink(t, idx);
-		if (synfin_fsm_restarts(&e->fsm, &p->seg)) {
-			/* A new connection on an ended one's 4-tuple. */
-			if (old)
-				*old = *e;
-			start(t, e, p, ts);
-			*from = SYNFIN_CLIENT;
-			*what |= SF_TBL_RESTARTED;
-		}
+		synfin_track_create(t->ctx, &e->c, p);
 	}
-	lru_front(t, idx);
-	synfin_fsm_segment(&e->fsm, *from, &p->seg, res);
 	e->last_ts = ts;
+	rank_append(t, idx);
 	return e;
 }

@@ -34,7 +34,7 @@ static void check_flow(const struct sf_flow_entry *e,
 	CHECK(e->fsm.state[1] < SYNFIN_ST_COUNT);
 	CHECK(e->fsm.zstate[0] <= SYNFIN_Z_RESET);
 	CHECK(e->fsm.zstate[1] <= SYNFIN_Z_RESET);
-	CHECK(res->ntrans <= SYNFIN_FSM_MAX_TRANS);
+	CHECK(res->ntrans <= SYNFIN_MAX_TRANS);
 	CHECK(!(res->anomalies & ~((1u << SYNFIN_AN_COUNT) - 1)));
 	for (i = 0; i < res->ntrans; i++) {
 		CHECK(res->trans[i].who <= SYNFIN_SERVER);

@@ -102,7 +102,7 @@ static void test_longest(void **state)
 		.state = { SYNFIN_ST_FIN_WAIT_1, SYNFIN_ST_FIN_WAIT_2 },
 		.anomalies = UINT32_MAX, .conn_state = SYNFIN_CS_RSTOS0,
 		.have_counts = true, .segs = { UINT32_MAX, UINT32_MAX },
-		.bytes = { UINT64_MAX, UINT64_MAX }, .ntrans = SF_MAX_TRANS,
+		.bytes = { UINT64_MAX, UINT64_MAX }, .ntrans = SYNFIN_MAX_TRANS,
 	};
 	unsigned int i, n = 0;
 	char *s, *p;
@@ -111,7 +111,7 @@ static void test_longest(void **state)
 	memset(ev.saddr, 0xfe, sizeof(ev.saddr));
 	memset(ev.daddr, 0xfe, sizeof(ev.daddr));
 	memset(ev.history, 'a', sizeof(ev.history) - 1);
-	for (i = 0; i < SF_MAX_TRANS; i++)
+	for (i = 0; i < SYNFIN_MAX_TRANS; i++)
 		ev.trans[i] = (struct sf_trans){ SYNFIN_SERVER,
 						 SYNFIN_ST_FIN_WAIT_1,
 						 SYNFIN_ST_FIN_WAIT_2 };
@@ -123,7 +123,7 @@ static void test_longest(void **state)
 	assert_non_null(strstr(s, ",\"server_bytes\":18446744073709551615}\n"));
 	for (p = s; (p = strstr(p, "\"who\":\"server\"")); p++)
 		n++;
-	assert_int_equal(n, SF_MAX_TRANS);
+	assert_int_equal(n, SYNFIN_MAX_TRANS);
 	for (i = 0; i < SYNFIN_AN_COUNT; i++)
 		assert_non_null(strstr(s, synfin_anomaly_name(i)));
 	/* one line, ending where it should */

@@ -440,7 +440,7 @@ static void test_random_segments_stay_valid(void **state)
 					   &res);
 			assert_true(f.state[C] < SYNFIN_ST_COUNT);
 			assert_true(f.state[S] < SYNFIN_ST_COUNT);
-			assert_true(res.ntrans <= SYNFIN_FSM_MAX_TRANS);
+			assert_true(res.ntrans <= SYNFIN_MAX_TRANS);
 		}
 	}
 }

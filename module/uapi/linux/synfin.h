@@ -96,6 +96,9 @@ enum synfin_conn_state {
 	SYNFIN_CS_COUNT
 };
 
+/* Most state transitions one event carries (SYNFIN_E_TRANS nests). */
+#define SYNFIN_MAX_TRANS	4
+
 /* Longest Zeek-style history string, with its NUL. */
 #define SYNFIN_HISTORY_LEN	32
 

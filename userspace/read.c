@@ -25,7 +25,9 @@
 struct reader {
 	struct sf_table *t;
 	__u32 ms[SYNFIN_TO_COUNT];
+	uint64_t now;			/* the capture's clock */
 	uint64_t next_sweep;
+	uint64_t next_conn;
 	uint64_t packets, segments, not_tcp, malformed, not_ip, conns;
 };
 
@@ -39,73 +41,70 @@ static void end_fields(struct sf_event *ev, const struct synfin_fsm *f)
 	memcpy(ev->bytes, f->bytes, sizeof(ev->bytes));
 }
 
-/* Make the event the module's flow_emit() would, and hand it on. */
-static void emit(struct sf_flow_entry *e, uint8_t type,
-		 const struct sf_packet *p, enum synfin_side from,
-		 const struct synfin_fsm_result *res, uint8_t reason,
-		 uint64_t ts)
+/* module/track.c: a connection begins, at the capture's time. */
+void synfin_track_begun(void *ctx, struct synfin_conn *c)
 {
+	struct reader *r = ctx;
+
+	c->id = ++r->next_conn;
+	c->first_ns = r->now;
+	r->conns++;
+}
+
+/* module/track.c: the event the module would send, handed on. */
+void synfin_track_emit(void *ctx, struct synfin_conn *c,
+		       const struct synfin_track_event *tev)
+{
+	struct reader *r = ctx;
+	struct synfin_track_rec rec;
 	struct sf_event ev;
 	unsigned int i;
 
+	synfin_track_fill(c, tev, &rec);
 	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.ts_ns = ts;
+	ev.type = rec.type;
+	ev.ts_ns = r->now;
 	ev.cpu_unknown = true;
 	ev.netns_unknown = true;
-	ev.conn = e->conn;
-	ev.index = e->next_index++;
-	ev.family = e->family;
-	ev.reason = reason;
-	ev.state[0] = e->fsm.state[0];
-	ev.state[1] = e->fsm.state[1];
-	ev.isn[0] = e->fsm.isn[0];
-	ev.isn[1] = e->fsm.isn[1];
-	ev.isn_known = e->fsm.flags & (SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER);
-	ev.anomalies = res->anomalies;
-	for (i = 0; i < res->ntrans && i < SF_MAX_TRANS; i++) {
-		ev.trans[i].who = res->trans[i].who;
-		ev.trans[i].from = res->trans[i].from;
-		ev.trans[i].to = res->trans[i].to;
+	ev.conn = c->id;
+	ev.index = rec.index;
+	ev.family = rec.family;
+	memcpy(ev.saddr, rec.saddr.b, 16);
+	memcpy(ev.daddr, rec.daddr.b, 16);
+	ev.sport = rec.sport;
+	ev.dport = rec.dport;
+	ev.from = rec.from;
+	ev.flags = rec.flags;
+	ev.seq = rec.seq;
+	ev.ack = rec.ack;
+	ev.win = rec.win;
+	ev.len = rec.len;
+	ev.reason = rec.reason;
+	ev.state[0] = rec.state[0];
+	ev.state[1] = rec.state[1];
+	ev.isn[0] = rec.isn[0];
+	ev.isn[1] = rec.isn[1];
+	ev.isn_known = rec.isn_known;
+	ev.anomalies = rec.anomalies;
+	for (i = 0; i < rec.ntrans && i < SYNFIN_MAX_TRANS; i++) {
+		ev.trans[i].who = rec.trans[i].who;
+		ev.trans[i].from = rec.trans[i].from;
+		ev.trans[i].to = rec.trans[i].to;
 	}
 	ev.ntrans = i;
-	if (synfin_fsm_ended(&e->fsm))
-		end_fields(&ev, &e->fsm);
-	if (p) {
-		memcpy(ev.saddr, p->saddr, 16);
-		memcpy(ev.daddr, p->daddr, 16);
-		ev.sport = p->sport;
-		ev.dport = p->dport;
-		ev.from = (uint8_t)from;
-		ev.flags = p->seg.flags;
-		ev.seq = p->seg.seq;
-		ev.ack = p->seg.ack;
-		ev.win = p->seg.win;
-		ev.len = p->seg.len;
-	} else {
-		/* No segment: the connection, client to server. */
-		memcpy(ev.saddr, e->caddr, 16);
-		memcpy(ev.daddr, e->saddr, 16);
-		ev.sport = e->cport;
-		ev.dport = e->sport;
+	if (rec.conn_state != SYNFIN_CS_NONE) {
+		ev.conn_state = rec.conn_state;
+		memcpy(ev.history, rec.history, sizeof(ev.history));
+		ev.have_counts = true;
+		memcpy(ev.segs, rec.segs, sizeof(ev.segs));
+		memcpy(ev.bytes, rec.bytes, sizeof(ev.bytes));
 	}
 	sf_conn_event(stdout, &ev);
 }
 
-/* End @e's connection without a segment, if it has not ended. */
-static void end_flow(struct sf_flow_entry *e, uint8_t reason, uint64_t ts)
+static uint64_t expiry(const struct reader *r, const struct sf_table_entry *e)
 {
-	struct synfin_fsm_result res;
-
-	if (synfin_fsm_ended(&e->fsm))
-		return;
-	synfin_fsm_close(&e->fsm, &res);
-	emit(e, SYNFIN_EV_TIMEOUT, NULL, SYNFIN_CLIENT, &res, reason, ts);
-}
-
-static uint64_t expiry(const struct reader *r, const struct sf_flow_entry *e)
-{
-	return e->last_ts + synfin_fsm_timeout_ms(&e->fsm, r->ms) * NS_PER_MS;
+	return e->last_ts + synfin_track_timeout_ms(&e->c, r->ms) * NS_PER_MS;
 }
 
 /* End and forget the flows idle past their timeout at capture time @now. */
@@ -114,43 +113,25 @@ static void sweep(struct reader *r, uint64_t now)
 	uint32_t i;
 
 	for (i = 0; i < sf_table_capacity(r->t); i++) {
-		struct sf_flow_entry *e = sf_table_slot(r->t, i);
+		struct sf_table_entry *e = sf_table_slot(r->t, i);
 		uint64_t at;
 
 		if (!e || (at = expiry(r, e)) > now)
 			continue;
-		end_flow(e, synfin_fsm_reusable(&e->fsm) ?
-			 SYNFIN_END_TIME_WAIT : SYNFIN_END_IDLE, at);
+		/* The end is stamped when the timeout ran out. */
+		r->now = at;
+		synfin_track_end(r, &e->c, synfin_track_idle_reason(&e->c));
 		sf_table_remove(r->t, e);
 	}
-}
-
-static void segment(struct reader *r, const struct sf_packet *p, uint64_t ts)
-{
-	struct synfin_fsm_result res;
-	struct sf_flow_entry old, *e;
-	enum synfin_side from;
-	unsigned int what;
-
-	e = sf_table_segment(r->t, p, ts, &from, &res, &what, &old);
-	if (!e)
-		return;
-	if (what & (SF_TBL_CREATED | SF_TBL_RESTARTED))
-		r->conns++;
-	/* The connection that made room, or whose tuple a SYN reused. */
-	if (what & (SF_TBL_EVICTED | SF_TBL_RESTARTED))
-		end_flow(&old, what & SF_TBL_EVICTED ? SYNFIN_END_EVICTED :
-						       SYNFIN_END_REUSED, ts);
-	if (synfin_fsm_reportable(&p->seg, &res))
-		emit(e, SYNFIN_EV_SEGMENT, p, from, &res, SYNFIN_END_NONE, ts);
+	r->now = now;
 }
 
 static int by_conn(const void *a, const void *b)
 {
-	const struct sf_flow_entry *x = *(const struct sf_flow_entry *const *)a;
-	const struct sf_flow_entry *y = *(const struct sf_flow_entry *const *)b;
+	const struct sf_table_entry *x = *(const struct sf_table_entry *const *)a;
+	const struct sf_table_entry *y = *(const struct sf_table_entry *const *)b;
 
-	return x->conn < y->conn ? -1 : x->conn > y->conn;
+	return x->c.id < y->c.id ? -1 : x->c.id > y->c.id;
 }
 
 /*
@@ -160,17 +141,19 @@ static int by_conn(const void *a, const void *b)
 static void finish(struct reader *r)
 {
 	uint32_t i, n = 0, cap = sf_table_capacity(r->t);
-	struct sf_flow_entry **open = calloc(cap, sizeof(*open));
+	struct sf_table_entry **open = calloc(cap, sizeof(*open));
 
 	for (i = 0; i < cap; i++) {
-		struct sf_flow_entry *e = sf_table_slot(r->t, i);
+		struct sf_table_entry *e = sf_table_slot(r->t, i);
 
-		if (!e || synfin_fsm_ended(&e->fsm))
+		if (!e || synfin_fsm_ended(&e->c.fsm))
 			continue;
-		if (synfin_fsm_reusable(&e->fsm))
-			end_flow(e, SYNFIN_END_TIME_WAIT, expiry(r, e));
-		else if (open)
+		if (synfin_fsm_reusable(&e->c.fsm)) {
+			r->now = expiry(r, e);
+			synfin_track_end(r, &e->c, SYNFIN_END_TIME_WAIT);
+		} else if (open) {
 			open[n++] = e;
+		}
 	}
 	if (!open) {
 		fprintf(stderr, "synfin: out of memory listing open connections\n");
@@ -178,23 +161,23 @@ static void finish(struct reader *r)
 	}
 	qsort(open, n, sizeof(*open), by_conn);
 	for (i = 0; i < n; i++) {
-		struct sf_flow_entry *e = open[i];
+		struct sf_table_entry *e = open[i];
+		const union synfin_addr *caddr, *saddr;
 		struct sf_event now;
 
 		memset(&now, 0, sizeof(now));
 		now.type = SYNFIN_EV_TIMEOUT;
 		now.ts_ns = e->last_ts;
-		now.conn = e->conn;
+		now.conn = e->c.id;
 		now.netns_unknown = true;
-		now.family = e->family;
-		memcpy(now.saddr, e->caddr, 16);
-		memcpy(now.daddr, e->saddr, 16);
-		now.sport = e->cport;
-		now.dport = e->sport;
-		now.state[0] = e->fsm.state[0];
-		now.state[1] = e->fsm.state[1];
+		now.family = e->c.family;
+		synfin_track_ends(&e->c, &caddr, &now.sport, &saddr, &now.dport);
+		memcpy(now.saddr, caddr->b, 16);
+		memcpy(now.daddr, saddr->b, 16);
+		now.state[0] = e->c.fsm.state[0];
+		now.state[1] = e->c.fsm.state[1];
 		/* What Zeek would log for it at the end of the trace. */
-		end_fields(&now, &e->fsm);
+		end_fields(&now, &e->c.fsm);
 		sf_conn_open_at_end(stdout, &now);
 	}
 	free(open);
@@ -205,7 +188,7 @@ static void frame(struct reader *r, int dlt, const struct pcap_pkthdr *h,
 {
 	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
 		      (uint64_t)h->ts.tv_usec;	/* opened with nanosecond precision */
-	struct sf_packet p;
+	struct synfin_packet p;
 	size_t off;
 	int rc;
 
@@ -215,6 +198,7 @@ static void frame(struct reader *r, int dlt, const struct pcap_pkthdr *h,
 		sweep(r, ts);
 		r->next_sweep = ts + SWEEP_NS;
 	}
+	r->now = ts;
 	rc = sf_link_ip(dlt, data, h->caplen, &off);
 	if (rc != SF_PKT_OK) {
 		r->not_ip++;
@@ -227,7 +211,8 @@ static void frame(struct reader *r, int dlt, const struct pcap_pkthdr *h,
 		r->malformed++;
 	} else {
 		r->segments++;
-		segment(r, &p, ts);
+		/* NULL: no room, and counted so by the table. */
+		sf_table_segment(r->t, &p, ts);
 	}
 }
 
@@ -257,7 +242,7 @@ int sf_read_file(const char *path, const struct sf_read_limits *lim)
 		pcap_close(pc);
 		return SF_EXIT_ERROR;
 	}
-	r.t = sf_table_new(lim->max_flows);
+	r.t = sf_table_new(lim->max_flows, &r);
 	if (!r.t) {
 		fprintf(stderr, "synfin: cannot allocate a table of %u flows\n",
 			lim->max_flows);
@@ -265,11 +250,7 @@ int sf_read_file(const char *path, const struct sf_read_limits *lim)
 		return SF_EXIT_ERROR;
 	}
 	/* The module's defaults, but for TIME_WAIT, which may be chosen. */
-	r.ms[SYNFIN_TO_LINGER] = SYNFIN_DEFAULT_LINGER_MS;
-	r.ms[SYNFIN_TO_SYN] = SYNFIN_DEFAULT_SYN_MS;
-	r.ms[SYNFIN_TO_ESTABLISHED] = SYNFIN_DEFAULT_ESTABLISHED_MS;
-	r.ms[SYNFIN_TO_CLOSE] = SYNFIN_DEFAULT_CLOSE_MS;
-	r.ms[SYNFIN_TO_UNCONFIRMED] = SYNFIN_DEFAULT_UNCONFIRMED_MS;
+	synfin_track_default_timeouts(r.ms);
 	r.ms[SYNFIN_TO_TIME_WAIT] = lim->time_wait_ms;
 
 	while ((err = pcap_next_ex(pc, &h, &data)) == 1)
@@ -282,11 +263,12 @@ int sf_read_file(const char *path, const struct sf_read_limits *lim)
 	}
 	finish(&r);
 	fflush(stdout);
-	fprintf(stderr, "synfin: %s: %llu packets, %llu TCP segments, %llu connections (%llu evicted), %llu malformed, %llu not TCP, %llu not IP\n",
+	fprintf(stderr, "synfin: %s: %llu packets, %llu TCP segments, %llu connections (%llu evicted, %llu untracked), %llu malformed, %llu not TCP, %llu not IP\n",
 		path, (unsigned long long)r.packets,
 		(unsigned long long)r.segments,
 		(unsigned long long)r.conns,
-		(unsigned long long)sf_table_evicted(r.t),
+		(unsigned long long)sf_table_counts(r.t)->evicted,
+		(unsigned long long)sf_table_counts(r.t)->flows_untracked,
 		(unsigned long long)r.malformed,
 		(unsigned long long)r.not_tcp, (unsigned long long)r.not_ip);
 	sf_table_free(r.t);
