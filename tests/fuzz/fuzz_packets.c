@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: header parsing, the bounded flow table and the state
- * machine, fed arbitrary packets. Input: one byte, of which the low
+ * libFuzzer target: header parsing, the bounded flow table, the tracking
+ * core and the state machine, fed arbitrary packets. Input: one byte, of which the low
  * nibble is the table capacity and the high one a link type (0: raw IP);
  * one byte k: when not 0, every new flow's counters that segments drive
  * (segments, retransmissions, zero windows) start k below their maximum,
@@ -24,28 +24,22 @@
 		}                                                         \
 	} while (0)
 
-static void check_flow(const struct sf_flow_entry *e,
-		       const struct synfin_fsm_result *res)
+static void check_conn(const struct synfin_conn *c)
 {
-	enum synfin_conn_state cs = synfin_fsm_conn_state(&e->fsm);
-	unsigned int i;
+	enum synfin_conn_state cs = synfin_fsm_conn_state(&c->fsm);
 
-	CHECK(e->fsm.state[0] < SYNFIN_ST_COUNT);
-	CHECK(e->fsm.state[1] < SYNFIN_ST_COUNT);
-	CHECK(e->fsm.zstate[0] <= SYNFIN_Z_RESET);
-	CHECK(e->fsm.zstate[1] <= SYNFIN_Z_RESET);
-	CHECK(res->ntrans <= SYNFIN_MAX_TRANS);
-	CHECK(!(res->anomalies & ~((1u << SYNFIN_AN_COUNT) - 1)));
-	for (i = 0; i < res->ntrans; i++) {
-		CHECK(res->trans[i].who <= SYNFIN_SERVER);
-		CHECK(res->trans[i].from < SYNFIN_ST_COUNT);
-		CHECK(res->trans[i].to < SYNFIN_ST_COUNT);
-		CHECK(res->trans[i].from != res->trans[i].to);
-	}
+	CHECK(c->fsm.state[0] < SYNFIN_ST_COUNT);
+	CHECK(c->fsm.state[1] < SYNFIN_ST_COUNT);
+	CHECK(c->fsm.zstate[0] <= SYNFIN_Z_RESET);
+	CHECK(c->fsm.zstate[1] <= SYNFIN_Z_RESET);
 	CHECK(cs > SYNFIN_CS_NONE && cs < SYNFIN_CS_COUNT);
-	CHECK(e->fsm.hist_len < SYNFIN_HISTORY_LEN);
-	CHECK(memchr(e->fsm.history, 0, SYNFIN_HISTORY_LEN) != NULL);
+	CHECK(c->fsm.hist_len < SYNFIN_HISTORY_LEN);
+	CHECK(memchr(c->fsm.history, 0, SYNFIN_HISTORY_LEN) != NULL);
 }
+
+/* Counters that segments drive start this far below their maximum. */
+static unsigned int preset;
+static uint64_t next_id;
 
 /* Start @f's outsider-driven counters @k below their maximum. */
 static void preset_counters(struct synfin_fsm *f, unsigned int k)
@@ -57,6 +51,43 @@ static void preset_counters(struct synfin_fsm *f, unsigned int k)
 		f->retrans[side] = SYNFIN_COUNT_MAX - k;
 		f->zero_win[side] = SYNFIN_COUNT_MAX - k;
 	}
+}
+
+void synfin_track_begun(void *ctx, struct synfin_conn *c)
+{
+	(void)ctx;
+	c->id = ++next_id;
+	/* as if it had run long: its next segments take the counters to
+	 * their maximum, where they must stay */
+	if (preset)
+		preset_counters(&c->fsm, preset);
+}
+
+void synfin_track_emit(void *ctx, struct synfin_conn *c,
+		       const struct synfin_track_event *ev)
+{
+	const struct synfin_fsm_result *res = ev->res;
+	struct synfin_track_rec rec;
+	unsigned int i;
+
+	(void)ctx;
+	CHECK(res->ntrans <= SYNFIN_MAX_TRANS);
+	CHECK(!(res->anomalies & ~((1u << SYNFIN_AN_COUNT) - 1)));
+	for (i = 0; i < res->ntrans; i++) {
+		CHECK(res->trans[i].who <= SYNFIN_SERVER);
+		CHECK(res->trans[i].from < SYNFIN_ST_COUNT);
+		CHECK(res->trans[i].to < SYNFIN_ST_COUNT);
+		CHECK(res->trans[i].from != res->trans[i].to);
+	}
+	CHECK(ev->from == SYNFIN_CLIENT || ev->from == SYNFIN_SERVER);
+	CHECK(ev->type == SYNFIN_EV_SEGMENT || ev->type == SYNFIN_EV_TIMEOUT);
+	CHECK((ev->type == SYNFIN_EV_SEGMENT) == (ev->pkt != NULL));
+	CHECK(ev->index + 1 == c->next_index);
+	check_conn(c);
+	synfin_track_fill(c, ev, &rec);
+	CHECK(rec.index == ev->index);
+	CHECK((rec.conn_state != SYNFIN_CS_NONE) == synfin_fsm_ended(&c->fsm));
+	CHECK(memchr(rec.history, 0, SYNFIN_HISTORY_LEN) != NULL);
 }
 
 static const int links[16] = {
@@ -71,7 +102,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sf_table *t;
 	uint32_t cap;
 	uint64_t ts = 0;
-	unsigned int preset;
 	int dlt;
 
 	if (size < 2)
@@ -79,18 +109,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cap = (data[0] & 15) + 1;	/* tiny tables: evictions happen */
 	dlt = links[data[0] >> 4];
 	preset = data[1];
-	t = sf_table_new(cap);
+	t = sf_table_new(cap, NULL);
 	CHECK(t);
 	data += 2;
 	size -= 2;
 
 	while (size >= 2) {
 		size_t len = (size_t)data[0] << 8 | data[1];
-		struct synfin_fsm_result res;
-		struct sf_flow_entry old, *e;
-		enum synfin_side from;
-		struct sf_packet p;
-		unsigned int what;
+		struct sf_table_entry *e;
+		struct synfin_packet p;
 		size_t off = 0;
 		int rc;
 
@@ -108,21 +135,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc == SF_PKT_OK) {
 			CHECK(p.seg.wscale >= -1 && p.seg.wscale <= 14);
 			CHECK(p.family == 2 || p.family == 10);
-			e = sf_table_segment(t, &p, ++ts, &from, &res, &what,
-					     &old);
-			CHECK(e);
-			/* as if it had run long: its next segments take the
-			 * counters to their maximum, where they must stay */
-			if (preset && (what & (SF_TBL_CREATED | SF_TBL_RESTARTED)))
-				preset_counters(&e->fsm, preset);
-			CHECK(!preset || e->fsm.segs[0] == 0 ||
-			      e->fsm.segs[0] >= SYNFIN_COUNT_MAX - preset);
-			CHECK(!preset || e->fsm.segs[1] == 0 ||
-			      e->fsm.segs[1] >= SYNFIN_COUNT_MAX - preset);
-			CHECK(from == SYNFIN_CLIENT || from == SYNFIN_SERVER);
-			check_flow(e, &res);
-			if (synfin_fsm_ended(&e->fsm))
-				sf_table_remove(t, e);
+			e = sf_table_segment(t, &p, ++ts);
+			/* Full of open connections, or room made. */
+			if (!e) {
+				CHECK(sf_table_count(t) == cap);
+			} else {
+				CHECK(!preset || e->c.fsm.segs[0] == 0 ||
+				      e->c.fsm.segs[0] >= SYNFIN_COUNT_MAX - preset);
+				CHECK(!preset || e->c.fsm.segs[1] == 0 ||
+				      e->c.fsm.segs[1] >= SYNFIN_COUNT_MAX - preset);
+				check_conn(&e->c);
+				if (synfin_fsm_ended(&e->c.fsm))
+					sf_table_remove(t, e);
+			}
 		}
 		CHECK(sf_table_count(t) <= cap);
 		data += len;

@@ -47,7 +47,7 @@ static const uint8_t ws7[] = { 2, 4, 5, 0xb4, 1, 3, 3, 7 };
 static void test_ipv4_syn_with_wscale(void **state)
 {
 	uint8_t pkt[128];
-	struct sf_packet p;
+	struct synfin_packet p;
 	size_t tl = put_tcp(pkt + 20, 0x02, ws7, sizeof(ws7), 0);
 	size_t len = put_ipv4(pkt, tl, 0x4000, 6);
 
@@ -61,13 +61,13 @@ static void test_ipv4_syn_with_wscale(void **state)
 	assert_int_equal(p.seg.win, 4096);
 	assert_int_equal(p.seg.wscale, 7);
 	assert_int_equal(p.seg.len, 0);
-	assert_memory_equal(p.saddr, "\xc0\x00\x02\x01", 4);
+	assert_memory_equal(p.saddr.b, "\xc0\x00\x02\x01", 4);
 }
 
 static void test_ipv4_payload_from_header_when_snapped(void **state)
 {
 	uint8_t pkt[256];
-	struct sf_packet p;
+	struct synfin_packet p;
 	size_t tl = put_tcp(pkt + 20, 0x18, NULL, 0, 100);
 	size_t len = put_ipv4(pkt, tl, 0, 6);
 
@@ -83,7 +83,7 @@ static void test_ipv4_payload_from_header_when_snapped(void **state)
 static void test_ipv4_skips_and_rejects(void **state)
 {
 	uint8_t pkt[128];
-	struct sf_packet p;
+	struct synfin_packet p;
 	size_t tl = put_tcp(pkt + 20, 0x10, NULL, 0, 0);
 
 	(void)state;
@@ -121,7 +121,7 @@ static size_t put_ipv6(uint8_t *p, uint8_t next, size_t plen)
 static void test_ipv6_with_extension_headers(void **state)
 {
 	uint8_t pkt[256];
-	struct sf_packet p;
+	struct synfin_packet p;
 	size_t tl, len;
 
 	(void)state;
@@ -136,7 +136,7 @@ static void test_ipv6_with_extension_headers(void **state)
 	assert_int_equal(p.seg.flags, 0x12);
 	assert_int_equal(p.seg.wscale, 7);
 	assert_int_equal(p.seg.len, 5);
-	assert_int_equal(p.daddr[15], 2);
+	assert_int_equal(p.daddr.b[15], 2);
 
 	/* first fragment parses, a later one is skipped */
 	tl = put_tcp(pkt + 48, 0x10, NULL, 0, 0);
