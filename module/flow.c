@@ -115,29 +115,20 @@ MODULE_PARM_DESC(gc_interval_ms,
 /* ---- the table ---- */
 
 /*
- * The tuple is fixed when the flow is made and never rewritten, so that
- * lockless lookups compare stable addresses: endpoint a sent the first
- * segment seen. Which of them is the client can change when a new
- * connection reuses the tuple, and is kept under the flow's lock.
+ * A flow: the tracking core's connection (track.h) in the RCU hash. Its
+ * tuple is fixed before the flow is published and never rewritten, so
+ * lockless lookups compare stable fields; the rest of the connection is
+ * the flow's lock's.
  */
 struct synfin_flow {
 	struct hlist_node node;
 	struct rcu_head rcu;
 	struct net *net;		/* flows are flushed before their netns dies */
 	struct synfin_net *sn;
-	union synfin_addr a_addr;
-	union synfin_addr b_addr;
-	u16 a_port;
-	u16 b_port;
-	u8 family;
-	spinlock_t lock;		/* protects everything below */
-	bool client_is_b;
+	spinlock_t lock;		/* protects what follows, but c's tuple */
 	bool dead;			/* unhashed, waiting for RCU */
-	u64 conn;
-	u64 first_ns;
 	unsigned long last_seen;	/* jiffies */
-	u32 next_index;
-	struct synfin_fsm fsm;
+	struct synfin_conn c;
 };
 
 #define SYNFIN_LOCKS_MAX	1024
@@ -243,72 +234,43 @@ __MODULE_PARM_TYPE(host_flow_reserve, "uint");
 MODULE_PARM_DESC(host_flow_reserve,
 		 "Percent of max_flows that only the initial network namespace's flows may take, 0 to 99 (default 25)");
 
-/* @percent of a table of @most flows, at least 1. */
-static unsigned int table_share(unsigned int most, unsigned int percent)
-{
-	return max_t(u64, div_u64((u64)most * percent, 100), 1);
-}
-
 /* Is @net one of the namespaces held to shares (all but the initial one)? */
 static bool net_is_guest(const struct net *net)
 {
 	return !net_eq(net, &init_net);
 }
 
-/* Flows every netns but the initial one may hold together, of @most. */
-static unsigned int guests_cap(unsigned int most)
-{
-	return table_share(most, 100 - READ_ONCE(host_flow_reserve));
-}
-
-/* Flows @net may hold in a table of @most; any number for the initial netns. */
-static unsigned int netns_cap(const struct net *net, unsigned int most)
-{
-	if (!net_is_guest(net))
-		return UINT_MAX;
-	return table_share(most, READ_ONCE(netns_flow_share));
-}
-
 /* The same hash for both directions: the endpoints are ordered first. */
-static u32 tuple_hash(const struct net *net, const struct synfin_pkt *pkt)
+static u32 tuple_hash(const struct net *net, const struct synfin_packet *p)
 {
 	u32 seed = hash_seed ^ net_hash_mix(net);
-	struct {
-		struct in6_addr a;
-		struct in6_addr b;
-		u32 ports;
-	} key;
+	const union synfin_addr *lo = &p->saddr, *hi = &p->daddr;
+	u16 plo = p->sport, phi = p->dport;
+	u32 key[9];
 	int cmp;
 
-	if (pkt->family == AF_INET) {
-		u32 s = (__force u32)pkt->saddr.v4;
-		u32 d = (__force u32)pkt->daddr.v4;
+	if (p->family == AF_INET) {
+		u32 s = (__force u32)p->saddr.v4;
+		u32 d = (__force u32)p->daddr.v4;
 
-		if (s < d || (s == d && pkt->sport <= pkt->dport))
+		if (s < d || (s == d && p->sport <= p->dport))
 			return jhash_3words(s, d,
-					    (u32)pkt->sport << 16 | pkt->dport,
+					    (u32)p->sport << 16 | p->dport,
 					    seed);
-		return jhash_3words(d, s, (u32)pkt->dport << 16 | pkt->sport,
+		return jhash_3words(d, s, (u32)p->dport << 16 | p->sport,
 				    seed);
 	}
-	cmp = memcmp(&pkt->saddr.v6, &pkt->daddr.v6, sizeof(key.a));
-	if (cmp < 0 || (cmp == 0 && pkt->sport <= pkt->dport)) {
-		key.a = pkt->saddr.v6;
-		key.b = pkt->daddr.v6;
-		key.ports = (u32)pkt->sport << 16 | pkt->dport;
-	} else {
-		key.a = pkt->daddr.v6;
-		key.b = pkt->saddr.v6;
-		key.ports = (u32)pkt->dport << 16 | pkt->sport;
+	cmp = memcmp(p->saddr.b, p->daddr.b, sizeof(p->saddr.b));
+	if (cmp > 0 || (cmp == 0 && p->sport > p->dport)) {
+		lo = &p->daddr;
+		hi = &p->saddr;
+		plo = p->dport;
+		phi = p->sport;
 	}
-	return jhash2((const u32 *)&key, sizeof(key) / sizeof(u32), seed);
-}
-
-/* IPv4 addresses fill the union's first word and zero the rest. */
-static __always_inline bool endpoint_eq(const union synfin_addr *a, u16 pa,
-					const union synfin_addr *b, u16 pb)
-{
-	return pa == pb && ipv6_addr_equal(&a->v6, &b->v6);
+	memcpy(key, lo->w, sizeof(lo->w));
+	memcpy(key + 4, hi->w, sizeof(hi->w));
+	key[8] = (u32)plo << 16 | phi;
+	return jhash2(key, ARRAY_SIZE(key), seed);
 }
 
 /*
@@ -318,43 +280,7 @@ static __always_inline bool endpoint_eq(const union synfin_addr *a, u16 pa,
 static bool flow_match(const struct synfin_flow *flow, const struct net *net,
 		       const struct synfin_pkt *pkt, bool *from_a)
 {
-	if (flow->net != net || flow->family != pkt->family)
-		return false;
-	if (endpoint_eq(&pkt->saddr, pkt->sport, &flow->a_addr, flow->a_port) &&
-	    endpoint_eq(&pkt->daddr, pkt->dport, &flow->b_addr, flow->b_port)) {
-		*from_a = true;
-		return true;
-	}
-	if (endpoint_eq(&pkt->saddr, pkt->sport, &flow->b_addr, flow->b_port) &&
-	    endpoint_eq(&pkt->daddr, pkt->dport, &flow->a_addr, flow->a_port)) {
-		*from_a = false;
-		return true;
-	}
-	return false;
-}
-
-/* Flow lock held: the side that sent a segment from a (or from b). */
-static enum synfin_side flow_side(const struct synfin_flow *flow, bool from_a)
-{
-	return from_a != flow->client_is_b ? SYNFIN_CLIENT : SYNFIN_SERVER;
-}
-
-/* Flow lock held: the client's and the server's endpoint. */
-static void flow_ends(const struct synfin_flow *flow,
-		      const union synfin_addr **caddr, u16 *cport,
-		      const union synfin_addr **saddr, u16 *sport)
-{
-	if (flow->client_is_b) {
-		*caddr = &flow->b_addr;
-		*cport = flow->b_port;
-		*saddr = &flow->a_addr;
-		*sport = flow->a_port;
-	} else {
-		*caddr = &flow->a_addr;
-		*cport = flow->a_port;
-		*saddr = &flow->b_addr;
-		*sport = flow->b_port;
-	}
+	return flow->net == net && synfin_track_match(&flow->c, &pkt->p, from_a);
 }
 
 static struct synfin_flow *flow_find(struct net *net,
@@ -369,17 +295,29 @@ static struct synfin_flow *flow_find(struct net *net,
 	return NULL;
 }
 
-/* Record an event for @flow, whose lock is held with BH disabled. */
-static void flow_emit(struct synfin_flow *flow, u8 type,
-		      const struct synfin_pkt *pkt, enum synfin_side from,
-		      const struct synfin_fsm_result *res, u8 reason)
+/*
+ * The tracking core: a connection begins on @c, of the flow @ctx, whose
+ * lock is held.
+ */
+void synfin_track_begun(void *ctx, struct synfin_conn *c)
 {
-	/* The index counts dropped events too: a gap shows the loss. */
-	u32 index = flow->next_index++;
+	struct synfin_flow *flow = ctx;
+
+	c->id = atomic64_inc_return(&flow->sn->next_conn);
+	c->first_ns = ktime_get_ns();
+	synfin_stat_inc(flow->sn, flows_created);
+}
+
+/*
+ * The tracking core: record an event of @c, of the flow @ctx, whose lock
+ * is held with BH disabled.
+ */
+void synfin_track_emit(void *ctx, struct synfin_conn *c,
+		       const struct synfin_track_event *ev)
+{
+	struct synfin_flow *flow = ctx;
 	struct synfin_net *sn = flow->sn;
-	const union synfin_addr *caddr, *saddr;
 	struct synfin_rec *rec;
-	u16 cport, sport;
 
 	if (!synfin_nl_listening(sn)) {
 		/*
@@ -396,58 +334,10 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 		synfin_drain_kick();
 		return;
 	}
-
 	rec->ts_ns = ktime_get_ns();
-	rec->conn = flow->conn;
+	rec->conn = c->id;
 	rec->net = flow->net;
-	rec->index = index;
-	rec->type = type;
-	rec->family = flow->family;
-	rec->reason = reason;
-	rec->state[SYNFIN_CLIENT] = flow->fsm.state[SYNFIN_CLIENT];
-	rec->state[SYNFIN_SERVER] = flow->fsm.state[SYNFIN_SERVER];
-	rec->isn[SYNFIN_CLIENT] = flow->fsm.isn[SYNFIN_CLIENT];
-	rec->isn[SYNFIN_SERVER] = flow->fsm.isn[SYNFIN_SERVER];
-	rec->isn_known = flow->fsm.flags &
-			 (SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER);
-	rec->ntrans = res->ntrans;
-	memcpy(rec->trans, res->trans, sizeof(rec->trans));
-	rec->anomalies = res->anomalies;
-	if (synfin_fsm_ended(&flow->fsm)) {
-		/* The last event of a connection says how Zeek would log it. */
-		rec->conn_state = synfin_fsm_conn_state(&flow->fsm);
-		memcpy(rec->history, flow->fsm.history, sizeof(rec->history));
-		memcpy(rec->segs, flow->fsm.segs, sizeof(rec->segs));
-		memcpy(rec->bytes, flow->fsm.bytes, sizeof(rec->bytes));
-	} else {
-		rec->conn_state = SYNFIN_CS_NONE;
-		rec->history[0] = '\0';
-	}
-	if (pkt) {
-		rec->saddr = pkt->saddr;
-		rec->daddr = pkt->daddr;
-		rec->sport = pkt->sport;
-		rec->dport = pkt->dport;
-		rec->from = from;
-		rec->flags = pkt->seg.flags;
-		rec->seq = pkt->seg.seq;
-		rec->ack = pkt->seg.ack;
-		rec->win = pkt->seg.win;
-		rec->len = pkt->seg.len;
-	} else {
-		/* No segment: describe the connection client to server. */
-		flow_ends(flow, &caddr, &cport, &saddr, &sport);
-		rec->saddr = *caddr;
-		rec->daddr = *saddr;
-		rec->sport = cport;
-		rec->dport = sport;
-		rec->from = SYNFIN_CLIENT;
-		rec->flags = 0;
-		rec->seq = 0;
-		rec->ack = 0;
-		rec->win = 0;
-		rec->len = 0;
-	}
+	synfin_track_fill(c, ev, &rec->ev);
 	/*
 	 * Counted before it is published: the drain cannot send it first,
 	 * so a snapshot never shows more sent than written.
@@ -462,30 +352,7 @@ static void flow_emit(struct synfin_flow *flow, u8 type,
 /* End @flow's connection without a segment, if it has not ended. */
 static void flow_end(struct synfin_flow *flow, u8 reason)
 {
-	struct synfin_fsm_result res;
-
-	if (synfin_fsm_ended(&flow->fsm))
-		return;
-	synfin_fsm_close(&flow->fsm, &res);
-	flow_emit(flow, SYNFIN_EV_TIMEOUT, NULL, 0, &res, reason);
-}
-
-/*
- * Start a new connection on @flow with @pkt, its first segment, which
- * endpoint a sent if @from_a. Returns the side that sent it.
- */
-static enum synfin_side flow_start(struct synfin_flow *flow,
-				   const struct synfin_pkt *pkt, bool from_a)
-{
-	enum synfin_side from = synfin_fsm_init(&flow->fsm, &pkt->seg);
-
-	flow->conn = atomic64_inc_return(&flow->sn->next_conn);
-	flow->first_ns = ktime_get_ns();
-	flow->next_index = 0;
-	/* The sender is the client, or the server (a SYN-ACK seen first). */
-	flow->client_is_b = (from == SYNFIN_CLIENT) != from_a;
-	synfin_stat_inc(flow->sn, flows_created);
-	return from;
+	synfin_track_end(flow, &flow->c, reason);
 }
 
 /* Unhash @flow; bucket lock and flow lock held. */
@@ -514,20 +381,10 @@ static void flow_free(struct synfin_flow *flow)
 	call_rcu(&flow->rcu, flow_free_rcu);
 }
 
-/*
- * How readily @flow may go to make room for a new flow of @net, higher
- * first, 0 never. Flows seen one way only and ended connections may go
- * whoever needs the room; an unfinished handshake (confirmed by its
- * SYN-ACK) only for its own namespace: another namespace's flood must
- * not cost it a connection.
- */
+/* How readily @flow may go for a new flow of @net (track.h). */
 static int evict_rank(const struct synfin_flow *flow, const struct net *net)
 {
-	int rank = synfin_fsm_evict_rank(&flow->fsm);
-
-	if (rank == SYNFIN_EVICT_HANDSHAKE && flow->net != net)
-		return SYNFIN_EVICT_NEVER;
-	return rank;
+	return synfin_track_evict_rank(&flow->c, flow->net == net);
 }
 
 /* Which flows may make room for a new one. */
@@ -637,7 +494,7 @@ static bool flow_evict(unsigned int b, const struct net *net,
 static void flow_untracked(struct synfin_net *sn, const struct synfin_pkt *pkt)
 {
 	synfin_stat_inc(sn, segments_untracked);
-	if (synfin_seg_is_syn(&pkt->seg))
+	if (synfin_seg_is_syn(&pkt->p.seg))
 		synfin_stat_inc(sn, flows_untracked);
 }
 
@@ -649,13 +506,15 @@ static void flow_untracked(struct synfin_net *sn, const struct synfin_pkt *pkt)
 static bool flow_needs_csum(const struct synfin_flow *flow,
 			    const struct synfin_pkt *pkt)
 {
-	if (pkt->seg.flags & (SYNFIN_TCP_SYN | SYNFIN_TCP_FIN | SYNFIN_TCP_RST))
+	const struct synfin_fsm *f = &flow->c.fsm;
+
+	if (pkt->p.seg.flags & (SYNFIN_TCP_SYN | SYNFIN_TCP_FIN | SYNFIN_TCP_RST))
 		return true;
 	/* A segment that would confirm a flow: it keeps the slot. */
-	if (!synfin_fsm_confirmed(&flow->fsm))
+	if (!synfin_fsm_confirmed(f))
 		return true;
-	return flow->fsm.state[SYNFIN_CLIENT] != SYNFIN_ST_ESTABLISHED ||
-	       flow->fsm.state[SYNFIN_SERVER] != SYNFIN_ST_ESTABLISHED;
+	return f->state[SYNFIN_CLIENT] != SYNFIN_ST_ESTABLISHED ||
+	       f->state[SYNFIN_SERVER] != SYNFIN_ST_ESTABLISHED;
 }
 
 /*
@@ -665,29 +524,15 @@ static bool flow_needs_csum(const struct synfin_flow *flow,
 static void flow_process(struct synfin_flow *flow, struct synfin_pkt *pkt,
 			 bool from_a, bool created)
 {
-	struct synfin_fsm_result res;
-	enum synfin_side from;
-
-	if (created) {
-		from = flow_start(flow, pkt, from_a);
-	} else {
-		if (flow_needs_csum(flow, pkt) && synfin_pkt_csum_bad(pkt)) {
-			/* The host drops it: so does the state machine. */
-			synfin_stat_inc(flow->sn, bad_checksum);
-			return;
-		}
-		from = flow_side(flow, from_a);
-		if (synfin_fsm_restarts(&flow->fsm, &pkt->seg)) {
-			/* A new connection on the 4-tuple of an ended one. */
-			flow_end(flow, SYNFIN_END_REUSED);
-			from = flow_start(flow, pkt, from_a);
-		}
+	if (!created && flow_needs_csum(flow, pkt) && synfin_pkt_csum_bad(pkt)) {
+		/* The host drops it: so does the state machine. */
+		synfin_stat_inc(flow->sn, bad_checksum);
+		return;
 	}
-
-	synfin_fsm_segment(&flow->fsm, from, &pkt->seg, &res);
-	if (synfin_fsm_reportable(&pkt->seg, &res))
-		flow_emit(flow, SYNFIN_EV_SEGMENT, pkt, from, &res,
-			  SYNFIN_END_NONE);
+	if (created)
+		synfin_track_first(flow, &flow->c, &pkt->p);
+	else
+		synfin_track_segment(flow, &flow->c, &pkt->p, from_a);
 	flow->last_seen = jiffies;
 }
 
@@ -703,38 +548,46 @@ static struct synfin_flow *flow_create(struct net *net, struct synfin_net *sn,
 				       struct synfin_pkt *pkt, unsigned int b,
 				       bool *from_a, bool *done)
 {
-	unsigned int mine, most, guests;
+	struct synfin_track_limits lim = {
+		.max_flows = READ_ONCE(max_flows),
+		.owner_share = READ_ONCE(netns_flow_share),
+		.host_reserve = READ_ONCE(host_flow_reserve),
+	};
+	struct synfin_track_fill fill;
 	struct synfin_flow *flow;
+	bool room = true;
 
 	*done = false;
 	spin_lock(bucket_lock(b));
 	flow = flow_find(net, pkt, b, from_a);
 	if (flow)
 		goto out;
-	mine = atomic_read(&sn->flows);
-	most = READ_ONCE(max_flows);
-	guests = net_is_guest(net) ? atomic_read(&guest_count) : 0;
-	if (mine >= netns_cap(net, most)) {
-		if (!flow_evict(b, net, EVICT_OWN, mine))
-			goto out;
-	} else if (guests && guests >= guests_cap(most)) {
-		if (!flow_evict(b, net, EVICT_GUESTS, guests))
-			goto out;
-	} else if (atomic_read(&flow_count) >= most) {
-		if (!flow_evict(b, net, EVICT_ANY, most))
-			goto out;
+	fill.total = atomic_read(&flow_count);
+	fill.mine = atomic_read(&sn->flows);
+	fill.guest = net_is_guest(net);
+	fill.guests = fill.guest ? atomic_read(&guest_count) : 0;
+	switch (synfin_track_admit(&fill, &lim)) {
+	case SYNFIN_ADMIT_EVICT_OWN:
+		room = flow_evict(b, net, EVICT_OWN, fill.mine);
+		break;
+	case SYNFIN_ADMIT_EVICT_GUESTS:
+		room = flow_evict(b, net, EVICT_GUESTS, fill.guests);
+		break;
+	case SYNFIN_ADMIT_EVICT_ANY:
+		room = flow_evict(b, net, EVICT_ANY, lim.max_flows);
+		break;
+	case SYNFIN_ADMIT:
+		break;
 	}
+	if (!room)
+		goto out;
 	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
 	if (!flow)
 		goto out;
 	spin_lock_init(&flow->lock);
 	flow->net = net;
 	flow->sn = sn;
-	flow->family = pkt->family;
-	flow->a_addr = pkt->saddr;
-	flow->a_port = pkt->sport;
-	flow->b_addr = pkt->daddr;
-	flow->b_port = pkt->dport;
+	synfin_track_tuple(&flow->c, &pkt->p);
 	flow->last_seen = jiffies;
 	spin_lock(&flow->lock);
 	hlist_add_head_rcu(&flow->node, &buckets[b]);
@@ -756,7 +609,7 @@ out:
 void synfin_flow_segment(struct net *net, struct synfin_net *sn,
 			 struct synfin_pkt *pkt)
 {
-	unsigned int b = tuple_hash(net, pkt) & bucket_mask;
+	unsigned int b = tuple_hash(net, &pkt->p) & bucket_mask;
 	struct synfin_flow *flow;
 	bool done, from_a;
 	int tries;
@@ -803,11 +656,10 @@ static bool flow_expired(const struct synfin_flow *flow, u8 *reason)
 	};
 	unsigned long timeout;
 
-	timeout = msecs_to_jiffies(synfin_fsm_timeout_ms(&flow->fsm, ms));
+	timeout = msecs_to_jiffies(synfin_track_timeout_ms(&flow->c, ms));
 	if (time_before(jiffies, flow->last_seen + timeout))
 		return false;
-	*reason = synfin_fsm_reusable(&flow->fsm) ? SYNFIN_END_TIME_WAIT :
-						    SYNFIN_END_IDLE;
+	*reason = synfin_track_idle_reason(&flow->c);
 	return true;
 }
 
@@ -871,16 +723,16 @@ static void flow_snapshot(struct synfin_flow *flow,
 	const union synfin_addr *caddr, *saddr;
 
 	spin_lock_bh(&flow->lock);
-	info->conn = flow->conn;
-	info->first_ns = flow->first_ns;
+	info->conn = flow->c.id;
+	info->first_ns = flow->c.first_ns;
 	info->last_ns = ktime_get_ns() -
 			jiffies_to_nsecs(jiffies - flow->last_seen);
-	flow_ends(flow, &caddr, &info->cport, &saddr, &info->sport);
+	synfin_track_ends(&flow->c, &caddr, &info->cport, &saddr, &info->sport);
 	info->caddr = *caddr;
 	info->saddr = *saddr;
-	info->family = flow->family;
-	info->events = flow->next_index;
-	info->fsm = flow->fsm;
+	info->family = flow->c.family;
+	info->events = flow->c.next_index;
+	info->fsm = flow->c.fsm;
 	spin_unlock_bh(&flow->lock);
 }
 

@@ -6,17 +6,11 @@
 #include <linux/skbuff.h>
 #include <net/net_namespace.h>
 
-#include "fsm.h"
 #include "ring.h"
 
 /* One parsed TCP segment, as the hooks hand it to the flow table. */
 struct synfin_pkt {
-	union synfin_addr saddr;
-	union synfin_addr daddr;
-	u16 sport;
-	u16 dport;
-	u8 family;
-	struct synfin_seg seg;
+	struct synfin_packet p;		/* what the tracking core needs */
 	/* For its checksum: NULL once verified, or when none is needed. */
 	struct sk_buff *skb;
 	unsigned int thoff;

@@ -72,10 +72,11 @@ static bool local_csum_bad(struct sk_buff *skb, const struct synfin_pkt *pkt)
 	unsigned int len = skb->len - pkt->thoff;
 	__wsum csum = skb_checksum(skb, pkt->thoff, len, 0);
 
-	if (pkt->family == AF_INET)
-		return csum_tcpudp_magic(pkt->saddr.v4, pkt->daddr.v4, len,
+	if (pkt->p.family == AF_INET)
+		return csum_tcpudp_magic(pkt->p.saddr.v4, pkt->p.daddr.v4, len,
 					 IPPROTO_TCP, csum) != 0;
-	return csum_ipv6_magic(&pkt->saddr.v6, &pkt->daddr.v6, len,
+	return csum_ipv6_magic((const struct in6_addr *)pkt->p.saddr.b,
+			       (const struct in6_addr *)pkt->p.daddr.b, len,
 			       IPPROTO_TCP, csum) != 0;
 }
 
@@ -89,7 +90,7 @@ bool synfin_pkt_csum_bad(struct synfin_pkt *pkt)
 	if (pkt->local)
 		return local_csum_bad(skb, pkt);
 	return nf_checksum(skb, NF_INET_PRE_ROUTING, pkt->thoff, IPPROTO_TCP,
-			   pkt->family) != 0;
+			   pkt->p.family) != 0;
 }
 
 /* Parse the TCP header at @thoff and hand the segment to the flow table. */
@@ -112,23 +113,23 @@ static void synfin_tcp(struct net *net, struct sk_buff *skb,
 	if (th->doff < 5 || skb->len < thoff + hdrlen)
 		goto malformed;
 
-	pkt->sport = ntohs(th->source);
-	pkt->dport = ntohs(th->dest);
-	pkt->seg.win = ntohs(th->window);
-	pkt->seg.wscale = -1;
+	pkt->p.sport = ntohs(th->source);
+	pkt->p.dport = ntohs(th->dest);
+	pkt->p.seg.win = ntohs(th->window);
+	pkt->p.seg.wscale = -1;
 	if (th->syn && hdrlen > sizeof(*th)) {
 		/* Window scaling is negotiated by the SYNs' options. */
 		opt = skb_header_pointer(skb, thoff + sizeof(*th),
 					 hdrlen - sizeof(*th), _opt);
 		if (opt)
-			pkt->seg.wscale = synfin_tcp_wscale(opt,
-							    hdrlen - sizeof(*th));
+			pkt->p.seg.wscale =
+				synfin_tcp_wscale(opt, hdrlen - sizeof(*th));
 	}
-	pkt->seg.seq = ntohl(th->seq);
-	pkt->seg.ack = ntohl(th->ack_seq);
+	pkt->p.seg.seq = ntohl(th->seq);
+	pkt->p.seg.ack = ntohl(th->ack_seq);
 	/* A GSO or GRO skb is one segment here, as a capture shows it. */
-	pkt->seg.len = skb->len - thoff - hdrlen;
-	pkt->seg.flags = tcp_flag_byte(th);
+	pkt->p.seg.len = skb->len - thoff - hdrlen;
+	pkt->p.seg.flags = tcp_flag_byte(th);
 	/*
 	 * Received segments may need their checksum checked, and locally
 	 * made ones that nobody checksummed (raw sockets); the stack's own
@@ -151,7 +152,7 @@ malformed:
 static unsigned int synfin_hook_ipv4(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	struct synfin_pkt pkt = { .family = AF_INET };
+	struct synfin_pkt pkt = { .p.family = AF_INET };
 	const struct iphdr *iph;
 	struct iphdr _iph;
 
@@ -168,8 +169,8 @@ static unsigned int synfin_hook_ipv4(void *priv, struct sk_buff *skb,
 		synfin_stat_inc(synfin_pernet(state->net), malformed);
 		return NF_ACCEPT;
 	}
-	pkt.saddr.v4 = iph->saddr;
-	pkt.daddr.v4 = iph->daddr;
+	pkt.p.saddr.v4 = iph->saddr;
+	pkt.p.daddr.v4 = iph->daddr;
 	pkt.frag = !!(ntohs(iph->frag_off) & IP_MF);
 	synfin_tcp(state->net, skb, state,
 		   skb_network_offset(skb) + iph->ihl * 4, &pkt);
@@ -179,7 +180,7 @@ static unsigned int synfin_hook_ipv4(void *priv, struct sk_buff *skb,
 static unsigned int synfin_hook_ipv6(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	struct synfin_pkt pkt = { .family = AF_INET6 };
+	struct synfin_pkt pkt = { .p.family = AF_INET6 };
 	const struct ipv6hdr *ip6h;
 	struct ipv6hdr _ip6h;
 	unsigned int thoff = 0;
@@ -197,8 +198,8 @@ static unsigned int synfin_hook_ipv6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (fragoff)
 		return NF_ACCEPT;
-	pkt.saddr.v6 = ip6h->saddr;
-	pkt.daddr.v6 = ip6h->daddr;
+	memcpy(pkt.p.saddr.b, &ip6h->saddr, sizeof(pkt.p.saddr.b));
+	memcpy(pkt.p.daddr.b, &ip6h->daddr, sizeof(pkt.p.daddr.b));
 	pkt.frag = !!(hflags & IP6_FH_F_FRAG);
 	synfin_tcp(state->net, skb, state, thoff, &pkt);
 	return NF_ACCEPT;

@@ -390,45 +390,45 @@ static void ev_put_counts(struct sk_buff *skb, const u32 *segs,
 static int put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 		     int cpu)
 {
-	int alen = addr_len(rec->family);
+	int alen = addr_len(rec->ev.family);
 	struct nlattr *nest;
 	int i;
 
 	if (skb_tailroom(skb) < EV_MAX_SIZE)
 		return -EMSGSIZE;
 	nest = ev_nest(skb, SYNFIN_A_EVENT);
-	ev_put_u8(skb, SYNFIN_E_TYPE, rec->type);
+	ev_put_u8(skb, SYNFIN_E_TYPE, rec->ev.type);
 	ev_put_u64(skb, SYNFIN_E_TS_NS, rec->ts_ns);
 	ev_put_u32(skb, SYNFIN_E_CPU, cpu);
 	ev_put_u32(skb, SYNFIN_E_NETNS, rec->net->ns.inum);
 	ev_put_u64(skb, SYNFIN_E_CONN, rec->conn);
-	ev_put_u32(skb, SYNFIN_E_INDEX, rec->index);
-	ev_put_u8(skb, SYNFIN_E_FAMILY, rec->family);
-	ev_put_bytes(skb, SYNFIN_E_SADDR, &rec->saddr, alen);
-	ev_put_bytes(skb, SYNFIN_E_DADDR, &rec->daddr, alen);
-	ev_put_u16(skb, SYNFIN_E_SPORT, rec->sport);
-	ev_put_u16(skb, SYNFIN_E_DPORT, rec->dport);
-	ev_put_u8(skb, SYNFIN_E_FROM, rec->from);
-	ev_put_u8(skb, SYNFIN_E_FLAGS, rec->flags);
-	ev_put_u32(skb, SYNFIN_E_SEQ, rec->seq);
-	ev_put_u32(skb, SYNFIN_E_ACK, rec->ack);
-	ev_put_u16(skb, SYNFIN_E_WIN, rec->win);
-	ev_put_u32(skb, SYNFIN_E_LEN, rec->len);
-	ev_put_u8(skb, SYNFIN_E_CLIENT_STATE, rec->state[SYNFIN_CLIENT]);
-	ev_put_u8(skb, SYNFIN_E_SERVER_STATE, rec->state[SYNFIN_SERVER]);
-	ev_put_u8(skb, SYNFIN_E_ISN_KNOWN, rec->isn_known);
-	ev_put_u32(skb, SYNFIN_E_CLIENT_ISN, rec->isn[SYNFIN_CLIENT]);
-	ev_put_u32(skb, SYNFIN_E_SERVER_ISN, rec->isn[SYNFIN_SERVER]);
-	ev_put_u8(skb, SYNFIN_E_REASON, rec->reason);
-	ev_put_u32(skb, SYNFIN_E_ANOMALIES, rec->anomalies);
-	if (rec->conn_state) {
-		ev_put_u8(skb, SYNFIN_E_CONN_STATE, rec->conn_state);
-		ev_put_str(skb, SYNFIN_E_HISTORY, rec->history,
+	ev_put_u32(skb, SYNFIN_E_INDEX, rec->ev.index);
+	ev_put_u8(skb, SYNFIN_E_FAMILY, rec->ev.family);
+	ev_put_bytes(skb, SYNFIN_E_SADDR, &rec->ev.saddr, alen);
+	ev_put_bytes(skb, SYNFIN_E_DADDR, &rec->ev.daddr, alen);
+	ev_put_u16(skb, SYNFIN_E_SPORT, rec->ev.sport);
+	ev_put_u16(skb, SYNFIN_E_DPORT, rec->ev.dport);
+	ev_put_u8(skb, SYNFIN_E_FROM, rec->ev.from);
+	ev_put_u8(skb, SYNFIN_E_FLAGS, rec->ev.flags);
+	ev_put_u32(skb, SYNFIN_E_SEQ, rec->ev.seq);
+	ev_put_u32(skb, SYNFIN_E_ACK, rec->ev.ack);
+	ev_put_u16(skb, SYNFIN_E_WIN, rec->ev.win);
+	ev_put_u32(skb, SYNFIN_E_LEN, rec->ev.len);
+	ev_put_u8(skb, SYNFIN_E_CLIENT_STATE, rec->ev.state[SYNFIN_CLIENT]);
+	ev_put_u8(skb, SYNFIN_E_SERVER_STATE, rec->ev.state[SYNFIN_SERVER]);
+	ev_put_u8(skb, SYNFIN_E_ISN_KNOWN, rec->ev.isn_known);
+	ev_put_u32(skb, SYNFIN_E_CLIENT_ISN, rec->ev.isn[SYNFIN_CLIENT]);
+	ev_put_u32(skb, SYNFIN_E_SERVER_ISN, rec->ev.isn[SYNFIN_SERVER]);
+	ev_put_u8(skb, SYNFIN_E_REASON, rec->ev.reason);
+	ev_put_u32(skb, SYNFIN_E_ANOMALIES, rec->ev.anomalies);
+	if (rec->ev.conn_state) {
+		ev_put_u8(skb, SYNFIN_E_CONN_STATE, rec->ev.conn_state);
+		ev_put_str(skb, SYNFIN_E_HISTORY, rec->ev.history,
 			   SYNFIN_HISTORY_LEN);
-		ev_put_counts(skb, rec->segs, rec->bytes);
+		ev_put_counts(skb, rec->ev.segs, rec->ev.bytes);
 	}
-	for (i = 0; i < rec->ntrans && i < SYNFIN_MAX_TRANS; i++)
-		ev_put_trans(skb, &rec->trans[i]);
+	for (i = 0; i < rec->ev.ntrans && i < SYNFIN_MAX_TRANS; i++)
+		ev_put_trans(skb, &rec->ev.trans[i]);
 	nla_nest_end(skb, nest);
 	return 0;
 }

@@ -6,42 +6,14 @@
 #include <linux/types.h>
 #include <net/net_namespace.h>
 
-#include "fsm.h"
-
-union synfin_addr {
-	__be32 v4;
-	struct in6_addr v6;
-};
+#include "track.h"
 
 /* One fixed-size event record. */
 struct synfin_rec {
 	u64 ts_ns;
 	u64 conn;
 	struct net *net;		/* valid until drained: see netns exit */
-	union synfin_addr saddr;
-	union synfin_addr daddr;
-	u32 seq;
-	u32 ack;
-	u32 isn[2];
-	u32 len;
-	u32 index;
-	u16 sport;
-	u16 dport;
-	u16 win;
-	u8 type;			/* enum synfin_event_type */
-	u8 family;
-	u8 from;			/* enum synfin_side */
-	u8 flags;			/* SYNFIN_TCP_* */
-	u8 state[2];			/* after the event */
-	u8 isn_known;			/* SYNFIN_ISN_* */
-	u8 reason;			/* enum synfin_end_reason */
-	u8 ntrans;
-	struct synfin_trans trans[SYNFIN_MAX_TRANS];
-	u16 anomalies;			/* SYNFIN_AN_* */
-	u8 conn_state;			/* set when the connection ended */
-	char history[SYNFIN_HISTORY_LEN];	/* idem */
-	u32 segs[2];			/* idem: segments each side sent */
-	u64 bytes[2];			/* idem: payload bytes each side sent */
+	struct synfin_track_rec ev;	/* what the event says */
 };
 
 /*

@@ -83,14 +83,18 @@ static void track_apply(void *ctx, struct synfin_conn *c,
 			   SYNFIN_END_NONE);
 }
 
-void synfin_track_create(void *ctx, struct synfin_conn *c,
-			 const struct synfin_packet *p)
+void synfin_track_tuple(struct synfin_conn *c, const struct synfin_packet *p)
 {
 	c->family = p->family;
 	c->a_addr = p->saddr;
 	c->a_port = p->sport;
 	c->b_addr = p->daddr;
 	c->b_port = p->dport;
+}
+
+void synfin_track_first(void *ctx, struct synfin_conn *c,
+			const struct synfin_packet *p)
+{
 	track_apply(ctx, c, p, track_begin(ctx, c, p, true));
 }
 

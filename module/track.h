@@ -112,12 +112,15 @@ struct synfin_track_event {
 bool synfin_track_match(const struct synfin_conn *c,
 			const struct synfin_packet *p, bool *from_a);
 
+/* Fix @c's tuple from @p, its first segment: before @c is published. */
+void synfin_track_tuple(struct synfin_conn *c, const struct synfin_packet *p);
+
 /*
- * A new connection on a new tuple, with @p its first segment: the tuple
- * is fixed, the connection begun and @p applied.
+ * The first connection on @c's new tuple, with @p (as given to
+ * synfin_track_tuple()) its first segment: begun, and @p applied.
  */
-void synfin_track_create(void *ctx, struct synfin_conn *c,
-			 const struct synfin_packet *p);
+void synfin_track_first(void *ctx, struct synfin_conn *c,
+			const struct synfin_packet *p);
 
 /*
  * Apply @p to @c (@from_a as synfin_track_match() said). A SYN that
@@ -204,8 +207,7 @@ __u32 synfin_track_share(__u32 most, __u32 percent);
 
 /*
  * A connection begins on @c: set c->id and c->first_ns, and count it.
- * @ctx is what the caller passed to synfin_track_create() or
- * synfin_track_segment().
+ * @ctx is what the caller passed to the function that made the event.
  */
 void synfin_track_begun(void *ctx, struct synfin_conn *c);
 

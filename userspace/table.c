@@ -221,7 +221,8 @@ struct sf_table_entry *sf_table_segment(struct sf_table *t,
 		e->hnext = t->heads[b];
 		t->heads[b] = idx;
 		t->count++;
-		synfin_track_create(t->ctx, &e->c, p);
+		synfin_track_tuple(&e->c, p);
+		synfin_track_first(t->ctx, &e->c, p);
 	}
 	e->last_ts = ts;
 	rank_append(t, idx);

@@ -92,7 +92,8 @@ static void test_match_both_directions_only(void **state)
 	(void)state;
 	reset();
 	memset(&c, 0, sizeof(c));
-	synfin_track_create(&log_, &c, &p);
+	synfin_track_tuple(&c, &p);
+	synfin_track_first(&log_, &c, &p);
 	assert_true(synfin_track_match(&c, &p, &from_a));
 	assert_true(from_a);
 	q = pkt(0, 40000, F_S | F_A, 900, 101);
@@ -122,7 +123,8 @@ static void test_events_and_the_reuse_rule(void **state)
 	(void)state;
 	reset();
 	memset(&c, 0, sizeof(c));
-	synfin_track_create(&log_, &c, &syn);
+	synfin_track_tuple(&c, &syn);
+	synfin_track_first(&log_, &c, &syn);
 	feed(&c, pkt(0, 40000, F_S | F_A, 900, 101));
 	feed(&c, pkt(1, 40000, F_A, 101, 901));
 	feed(&c, pkt(1, 40000, F_F | F_A, 101, 901));
@@ -171,7 +173,8 @@ static void test_end_without_segment_goes_client_to_server(void **state)
 	(void)state;
 	reset();
 	memset(&c, 0, sizeof(c));
-	synfin_track_create(&log_, &c, &sa);
+	synfin_track_tuple(&c, &sa);
+	synfin_track_first(&log_, &c, &sa);
 	assert_true(c.client_is_b);
 	synfin_track_ends(&c, &ca, &cport, &sv, &sport);
 	assert_int_equal(cport, 40000);
@@ -207,7 +210,8 @@ static void test_idle_reason_and_timeouts(void **state)
 	assert_int_equal(ms[SYNFIN_TO_ESTABLISHED],
 			 SYNFIN_DEFAULT_ESTABLISHED_MS);
 	memset(&c, 0, sizeof(c));
-	synfin_track_create(&log_, &c, &syn);
+	synfin_track_tuple(&c, &syn);
+	synfin_track_first(&log_, &c, &syn);
 	/* Seen one way only: the shorter of its own and the unconfirmed. */
 	assert_int_equal(synfin_track_timeout_ms(&c, ms),
 			 SYNFIN_DEFAULT_UNCONFIRMED_MS);
@@ -233,7 +237,8 @@ static void test_evict_rank_by_owner(void **state)
 	{
 		struct synfin_packet syn = pkt(1, 40000, F_S, 100, 0);
 
-		synfin_track_create(&log_, &c, &syn);
+		synfin_track_tuple(&c, &syn);
+		synfin_track_first(&log_, &c, &syn);
 	}
 	assert_int_equal(synfin_track_evict_rank(&c, false),
 			 SYNFIN_EVICT_UNCONFIRMED);
