@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Flow table: an RCU hash of TCP flows keyed by network namespace and the
- * 5-tuple, both directions mapping to one flow. Lookups are lockless;
- * insertion and removal take a striped bucket lock; the state machine of
- * each flow runs under the flow's own lock. The table holds at most
+ * 5-tuple, both directions mapping to one flow. Each flow holds a
+ * connection of the tracking core (track.c), which says what a segment
+ * does, what it reports, which flows may go and when one is admitted.
+ * Lookups are lockless; insertion and removal take a striped bucket lock;
+ * the core runs under the flow's own lock. The table holds at most
  * max_flows flows: when it is full, a flow that may go (seen one way
  * only, ended, or its handshake unfinished) is evicted from the new
  * flow's bucket or the few after it, or the new flow is not tracked;
