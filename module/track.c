@@ -9,30 +9,6 @@
 #define track_copy(dst, src)	__builtin_memcpy(dst, src, sizeof(dst))
 #define track_zero(dst)		__builtin_memset(dst, 0, sizeof(dst))
 
-static bool endpoint_eq(const union synfin_addr *x, __u16 px,
-			const union synfin_addr *y, __u16 py)
-{
-	return px == py && synfin_addr_eq(x, y);
-}
-
-bool synfin_track_match(const struct synfin_conn *c,
-			const struct synfin_packet *p, bool *from_a)
-{
-	if (c->family != p->family)
-		return false;
-	if (endpoint_eq(&p->saddr, p->sport, &c->a_addr, c->a_port) &&
-	    endpoint_eq(&p->daddr, p->dport, &c->b_addr, c->b_port)) {
-		*from_a = true;
-		return true;
-	}
-	if (endpoint_eq(&p->saddr, p->sport, &c->b_addr, c->b_port) &&
-	    endpoint_eq(&p->daddr, p->dport, &c->a_addr, c->a_port)) {
-		*from_a = false;
-		return true;
-	}
-	return false;
-}
-
 /* The side that sent a segment from a (or from b). */
 static enum synfin_side track_side(const struct synfin_conn *c, bool from_a)
 {
@@ -234,7 +210,11 @@ int synfin_track_evict_rank(const struct synfin_conn *c, bool same_owner)
 __u32 synfin_track_share(__u32 most, __u32 percent)
 {
 	/* Exact, in 32 bits: most * percent may not fit. */
-	__u32 n = most / 100 * percent + most % 100 * percent / 100;
+	__u32 n;
+
+	if (percent > 100)
+		percent = 100;
+	n = most / 100 * percent + most % 100 * percent / 100;
 
 	return n ? n : 1;
 }
@@ -247,7 +227,8 @@ enum synfin_admit synfin_track_admit(const struct synfin_track_fill *n,
 						  lim->owner_share))
 			return SYNFIN_ADMIT_EVICT_OWN;
 		if (n->guests >= synfin_track_share(lim->max_flows,
-						    100 - lim->host_reserve))
+						    lim->host_reserve < 100 ?
+						    100 - lim->host_reserve : 0))
 			return SYNFIN_ADMIT_EVICT_GUESTS;
 	}
 	if (n->total >= lim->max_flows)

@@ -105,12 +105,37 @@ struct synfin_track_event {
 	__u8 from;			/* the sender of pkt */
 };
 
+static inline bool synfin_track_endpoint_eq(const union synfin_addr *x,
+					    __u16 px,
+					    const union synfin_addr *y,
+					    __u16 py)
+{
+	return px == py && synfin_addr_eq(x, y);
+}
+
 /*
  * Does @p belong to @c? *@from_a tells whether endpoint a sent it.
- * Reads only the fixed tuple.
+ * Reads only the fixed tuple. Inline: the module's lockless lookup runs
+ * it on every flow of a hash chain.
  */
-bool synfin_track_match(const struct synfin_conn *c,
-			const struct synfin_packet *p, bool *from_a);
+static inline bool synfin_track_match(const struct synfin_conn *c,
+				      const struct synfin_packet *p,
+				      bool *from_a)
+{
+	if (c->family != p->family)
+		return false;
+	if (synfin_track_endpoint_eq(&p->saddr, p->sport, &c->a_addr, c->a_port) &&
+	    synfin_track_endpoint_eq(&p->daddr, p->dport, &c->b_addr, c->b_port)) {
+		*from_a = true;
+		return true;
+	}
+	if (synfin_track_endpoint_eq(&p->saddr, p->sport, &c->b_addr, c->b_port) &&
+	    synfin_track_endpoint_eq(&p->daddr, p->dport, &c->a_addr, c->a_port)) {
+		*from_a = false;
+		return true;
+	}
+	return false;
+}
 
 /* Fix @c's tuple from @p, its first segment: before @c is published. */
 void synfin_track_tuple(struct synfin_conn *c, const struct synfin_packet *p);

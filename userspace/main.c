@@ -70,7 +70,7 @@ static void usage(FILE *out)
 		"  --rcvbuf BYTES    watch: socket receive buffer (default 16 MiB)\n"
 		"  --time-wait-ms MS read: TIME_WAIT length (default 60000)\n"
 		"  --max-flows N     read: connections tracked at once (default\n"
-		"                    65536; the least recently active is evicted)\n"
+		"                    65536; when full, evicted as the module does)\n"
 		"\n"
 		"Repeated --port, --host and --state widen the choice (any may\n"
 		"match); different ones narrow it (all must).\n"

@@ -260,6 +260,8 @@ static void test_share_is_exact(void **state)
 	assert_int_equal(synfin_track_share(64, 50), 32);
 	assert_int_equal(synfin_track_share(150, 33), 49);
 	assert_int_equal(synfin_track_share(3, 10), 1);	/* at least 1 */
+	/* More than all of it is all of it. */
+	assert_int_equal(synfin_track_share(64, 250), 64);
 	/* 2^26 * 99 does not fit in 32 bits; the share is still exact. */
 	assert_int_equal(synfin_track_share(1u << 26, 99),
 			 (uint32_t)((uint64_t)(1u << 26) * 99 / 100));

@@ -464,7 +464,7 @@ hostile_listener_elsewhere() {
 # held ones close normally, never evicted.
 hostile_netns_share() {
 	local name=hostile-share hpid apid bpid amac
-	hostile_reload max_flows=64 netns_flow_share=25 unconfirmed_timeout_ms=600000 || return
+	hostile_reload max_flows=64 netns_flow_share=25 unconfirmed_timeout_ms=86400000 || return
 	hostile_pair hxa hxb hxav hxbv || { ko "hostile: share: namespaces"; return; }
 	# 5 one-way flows in hxa (bare ACKs from random sources): evictable,
 	# but not by hxb at its share
@@ -549,7 +549,7 @@ hostile_netns_share() {
 hostile_host_reserve() {
 	local name=hostile-reserve apid bpid hpid base hmac cmac hostflows
 	base=$(hostile_flows_active)
-	hostile_reload max_flows=64 netns_flow_share=50 host_flow_reserve=25 unconfirmed_timeout_ms=600000 || return
+	hostile_reload max_flows=64 netns_flow_share=50 host_flow_reserve=25 unconfirmed_timeout_ms=86400000 || return
 	if ! { ip netns add hra && ip -n hra link set lo up && ip netns add hrb && ip -n hrb link set lo up &&
 		ip netns add hrc && ip -n hrc link set lo up &&
 		ip link add hrv0 type veth peer name hrv1 && ip link set hrv1 netns hrc &&
