@@ -92,13 +92,9 @@ void synfin_track_emit(void *ctx, struct synfin_conn *c,
 		ev.trans[i].to = rec.trans[i].to;
 	}
 	ev.ntrans = i;
-	if (rec.conn_state != SYNFIN_CS_NONE) {
-		ev.conn_state = rec.conn_state;
-		memcpy(ev.history, rec.history, sizeof(ev.history));
-		ev.have_counts = true;
-		memcpy(ev.segs, rec.segs, sizeof(ev.segs));
-		memcpy(ev.bytes, rec.bytes, sizeof(ev.bytes));
-	}
+	/* The record's end fields are the connection's, as it ended. */
+	if (rec.conn_state != SYNFIN_CS_NONE)
+		end_fields(&ev, &c->fsm);
 	sf_conn_event(stdout, &ev);
 }
 
