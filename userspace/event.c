@@ -188,7 +188,7 @@ static void parse_trans(const struct attr_view *nest, struct sf_event *ev)
 
 /* An attribute without a plain number; false if it is malformed. */
 static bool parse_special(const struct attr_view *v, struct sf_event *ev,
-			  struct sf_flow *fl)
+			  struct sf_flow_record *fl)
 {
 	switch (v->type) {
 	case SYNFIN_E_SADDR:
@@ -228,7 +228,7 @@ static bool parse_special(const struct attr_view *v, struct sf_event *ev,
 
 /* Decode the attributes shared by events and flows. */
 static int parse_attrs(const struct nlattr *nest, struct sf_event *ev,
-		       struct sf_flow *fl)
+		       struct sf_flow_record *fl)
 {
 	uint8_t *base = (uint8_t *)ev;
 	const uint8_t *pos, *end;
@@ -279,7 +279,8 @@ int sf_event_parse(const struct nlattr *nest, struct sf_event *ev)
 	return 0;
 }
 
-int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl)
+int sf_flow_record_parse(const struct nlattr *nest,
+			 struct sf_flow_record *fl)
 {
 	struct sf_event ev = { 0 };
 

@@ -440,7 +440,7 @@ static int cmd_stats(void)
 /* ---- flows ---- */
 
 /* flows --state: a side is in one of the TCP states named. */
-static bool flow_state_match(const struct sf_flow *fl)
+static bool flow_state_match(const struct sf_flow_record *fl)
 {
 	unsigned int i;
 
@@ -453,7 +453,7 @@ static bool flow_state_match(const struct sf_flow *fl)
 	return false;
 }
 
-struct flows_ctx {
+struct flows_listing {
 	FILE *out;
 	int count;
 };
@@ -461,18 +461,18 @@ struct flows_ctx {
 static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN];
-	struct flows_ctx *ctx = arg;
+	struct flows_listing *ctx = arg;
 	int *count = &ctx->count;
 	struct timespec now;
 	const struct nlattr *a;
-	struct sf_flow fl;
+	struct sf_flow_record fl;
 	uint64_t now_ns, idle;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	now_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) != SYNFIN_A_FLOW ||
-		    sf_flow_parse(a, &fl))
+		    sf_flow_record_parse(a, &fl))
 			continue;
 		if (!sf_filter_tuple(fl.family, fl.caddr, fl.cport, fl.saddr,
 				     fl.sport) || !flow_state_match(&fl))
@@ -526,7 +526,7 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
  */
 static int dump_flows(int *count)
 {
-	struct flows_ctx ctx;
+	struct flows_listing ctx;
 	struct sf_nl *nl;
 	int tries, err = 0;
 	bool intr = false;

@@ -56,8 +56,8 @@ struct sf_event {
 	struct sf_trans trans[SYNFIN_MAX_TRANS];
 };
 
-/* A flow from the flow table dump. */
-struct sf_flow {
+/* One record of a GET_FLOWS dump: a connection the module tracks now. */
+struct sf_flow_record {
 	uint64_t conn;
 	uint8_t family;
 	uint8_t caddr[16], saddr[16];
@@ -122,7 +122,8 @@ uint16_t sf_nl_family_id(const struct sf_nl *nl);
 /* event.c */
 const char *sf_state_name(unsigned int state);
 int sf_event_parse(const struct nlattr *nest, struct sf_event *ev);
-int sf_flow_parse(const struct nlattr *nest, struct sf_flow *fl);
+int sf_flow_record_parse(const struct nlattr *nest,
+			 struct sf_flow_record *fl);
 /* @addr as text in @buf (INET6_ADDRSTRLEN bytes); returns its length. */
 size_t sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len);
 void sf_event_json(FILE *out, const struct sf_event *ev);
