@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 
 #include "synfin.h"
+#include "request.h"
 
 #define opt_json sf_opts.json
 static int opt_rcvbuf = 16 << 20;
@@ -82,56 +83,6 @@ static void usage(FILE *out)
 		"2 usage, 3 module not loaded or unloaded, 4 permission denied\n");
 }
 
-static int report_nl_error(const char *what, int err)
-{
-	if (err == -ENOENT) {
-		fprintf(stderr, "synfin: the synfin module is not loaded (no generic netlink family \"%s\")\n",
-			SYNFIN_GENL_NAME);
-		return SF_EXIT_NOMODULE;
-	}
-	if (err == -EPERM || err == -EACCES) {
-		fprintf(stderr, "synfin: %s: permission denied: needs CAP_NET_ADMIN in this network namespace's user namespace\n",
-			what);
-		return SF_EXIT_PERM;
-	}
-	fprintf(stderr, "synfin: %s: %s\n", what, strerror(-err));
-	return SF_EXIT_ERROR;
-}
-
-static int open_resolved(struct sf_nl **out)
-{
-	struct sf_nl *nl = sf_nl_open();
-	int err;
-
-	if (!nl) {
-		fprintf(stderr, "synfin: cannot open a generic netlink socket: %s\n",
-			strerror(errno));
-		return SF_EXIT_ERROR;
-	}
-	err = sf_nl_resolve(nl);
-	if (err) {
-		sf_nl_close(nl);
-		return report_nl_error("resolving the synfin family", err);
-	}
-	*out = nl;
-	return 0;
-}
-
-/* Open, resolve, send one request and feed the replies to @cb. */
-static int one_request(uint8_t cmd, bool dump, sf_msg_cb cb, void *arg,
-		       const char *what)
-{
-	struct sf_nl *nl;
-	int err;
-
-	err = open_resolved(&nl);
-	if (err)
-		return err;
-	err = sf_nl_request(nl, cmd, dump, cb, arg);
-	sf_nl_close(nl);
-	return err ? report_nl_error(what, err) : SF_EXIT_OK;
-}
-
 /* ---- watch ---- */
 
 static int ignore_cb(const struct nlmsghdr *nlh, void *arg)
@@ -148,7 +99,7 @@ static int ignore_cb(const struct nlmsghdr *nlh, void *arg)
  */
 static void announce(void)
 {
-	if (one_request(SYNFIN_CMD_GET_STATS, false, ignore_cb, NULL,
+	if (sf_one_request(SYNFIN_CMD_GET_STATS, false, ignore_cb, NULL,
 			"telling the module a reader is here") != SF_EXIT_OK)
 		fprintf(stderr, "synfin: warning: events may be missed until the module's next listener probe\n");
 }
@@ -233,13 +184,13 @@ static int cmd_watch(void)
 	sigset_t mask;
 	int sfd, err, rc = SF_EXIT_OK;
 
-	err = open_resolved(&nl);
+	err = sf_open_resolved(&nl);
 	if (err)
 		return err;
 	err = sf_nl_subscribe(nl, opt_rcvbuf);
 	if (err) {
 		sf_nl_close(nl);
-		return report_nl_error("joining the synfin events group", err);
+		return sf_report_nl_error("joining the synfin events group", err);
 	}
 
 	sigemptyset(&mask);
@@ -430,7 +381,7 @@ static int cmd_stats(void)
 {
 	int ncpu = 0, rc;
 
-	rc = one_request(SYNFIN_CMD_GET_STATS, false, stats_cb, &ncpu,
+	rc = sf_one_request(SYNFIN_CMD_GET_STATS, false, stats_cb, &ncpu,
 			 "reading statistics");
 	if (!rc && opt_json)
 		printf("]}\n");
@@ -533,7 +484,7 @@ static int dump_flows(int *count)
 	char *buf = NULL;
 	size_t len = 0;
 
-	err = open_resolved(&nl);
+	err = sf_open_resolved(&nl);
 	if (err)
 		return err;
 	for (tries = 0; tries < FLOWS_DUMP_TRIES; tries++) {
@@ -561,7 +512,7 @@ static int dump_flows(int *count)
 		*count = ctx.count;
 	}
 	free(buf);
-	return err ? report_nl_error("dumping flows", err) : SF_EXIT_OK;
+	return err ? sf_report_nl_error("dumping flows", err) : SF_EXIT_OK;
 }
 
 static int cmd_flows(void)

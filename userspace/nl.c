@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "synfin.h"
+#include "nl.h"
 
 struct sf_nl {
 	struct mnl_socket *sock;
