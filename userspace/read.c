@@ -16,6 +16,7 @@
 #include <pcap/pcap.h>
 
 #include "synfin.h"
+#include "commands.h"
 #include "packet.h"
 #include "table.h"
 
@@ -212,7 +213,7 @@ static void frame(struct reader *r, int dlt, const struct pcap_pkthdr *h,
 	}
 }
 
-int sf_read_file(const char *path, const struct sf_read_limits *lim)
+static int read_capture(const char *path, const struct sf_read_limits *lim)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct reader r = { 0 };
@@ -269,5 +270,16 @@ int sf_read_file(const char *path, const struct sf_read_limits *lim)
 		(unsigned long long)r.not_tcp, (unsigned long long)r.not_ip);
 	sf_table_free(r.t);
 	pcap_close(pc);
+	return rc;
+}
+
+int sf_cmd_read(const struct sf_cmdline *cl)
+{
+	int rc;
+
+	/* Timestamps are the capture's: wall-clock time. */
+	sf_opts.offline = true;
+	rc = read_capture(cl->file, &cl->read);
+	sf_conn_free_all();
 	return rc;
 }

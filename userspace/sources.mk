@@ -3,7 +3,7 @@
 # builds them all; tests/unit and tests/fuzz take the rooms they test.
 #
 # The commands: their dispatch and global options, then one file each.
-SF_COMMANDS = main.c read.c
+SF_COMMANDS = main.c watch.c read.c flows.c stats.c
 # Netlink: the socket and the requests made of the module.
 SF_NETLINK = nl.c request.c
 # Events decoded and printed: timeline, JSON, filters, summaries, ladders.
@@ -14,5 +14,5 @@ SF_CAPTURE = packet.c table.c
 SF_CORE = ../module/fsm.c ../module/track.c
 
 SF_SRCS = $(SF_COMMANDS) $(SF_NETLINK) $(SF_OUTPUT) $(SF_CAPTURE) $(SF_CORE)
-SF_HDRS = synfin.h nl.h request.h packet.h table.h jline.h \
+SF_HDRS = synfin.h commands.h nl.h request.h packet.h table.h jline.h \
 	  ../module/fsm.h ../module/track.h ../module/uapi/linux/synfin.h

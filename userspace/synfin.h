@@ -150,11 +150,4 @@ bool sf_state_filter_valid(const char *name);
 void sf_ladder_print(FILE *out, const struct sf_event *evs, unsigned int n,
 		     uint32_t elided);
 
-/* read.c: synfin read */
-struct sf_read_limits {
-	uint32_t max_flows;
-	uint32_t time_wait_ms;
-};
-int sf_read_file(const char *path, const struct sf_read_limits *lim);
-
 #endif /* SYNFIN_READER_H */
