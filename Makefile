@@ -5,9 +5,12 @@
 #   make demo                 boot a VM, trace real connections, print the timeline
 #   make check                every test: units, then 6.1 and 6.12 (and their
 #                             PREEMPT_RT builds) in QEMU
-#   make check VM_TESTS="core load"   (or make vmtest VM_TESTS=...): only
-#                             those sections of the VM suite, on every kernel
-#                             ("all": every section, PREEMPT_RT kernels too)
+#   make check VM_TESTS="core ynl"    (or make vmtest VM_TESTS=...): only
+#                             those sections (core api hostile load faults) or
+#                             single tests (handshake, ynl, ...: the catalogue
+#                             is tests/README.md) of the VM suite, on every
+#                             kernel ("all": everything, PREEMPT_RT kernels
+#                             too); an unknown name is an error
 #   make check-debug          the VM suite on a KASAN/lockdep/kmemleak kernel
 #                             built from Debian's linux-source (cached)
 #   make check-kcsan          the VM suite on the same kernel with KCSAN
@@ -26,8 +29,9 @@ MANDIR ?= $(PREFIX)/share/man
 VERSION := $(shell sed -n 's/^SYNFIN_VERSION := //p' Kbuild)
 # What a DKMS source tree holds.
 DKMS_FILES := Kbuild dkms.conf module/*.c module/*.h module/uapi/linux/synfin.h
-# VM_TESTS: the VM suite's sections (default: all of them, but only
-# SYNFIN_VM_RT_SECTIONS, "core load", on PREEMPT_RT kernels).
+# VM_TESTS: the VM suite's sections or tests (tests/vm/suite.sh --list;
+# default: all of them, but only SYNFIN_VM_RT_SECTIONS, "core load", on
+# PREEMPT_RT kernels).
 VM_ENV = $(if $(VM_TESTS),SYNFIN_VM_SECTIONS='$(VM_TESTS)')
 
 .PHONY: all module reader clean deps demo check unit fuzz vmtest style sparse \

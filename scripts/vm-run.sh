@@ -11,9 +11,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 timeout_s=${SYNFIN_VM_TIMEOUT:-1800}
 kernel=${SYNFIN_VM_KERNEL:-/boot/vmlinuz-$kver}
 smp=${SYNFIN_VM_SMP:-2}
-# SYNFIN_VM_SECTIONS: the suite's sections to run (separated by spaces or
-# commas; empty: all), given to the guest as synfin.sections=a,b.
+# SYNFIN_VM_SECTIONS: what of the suite to run, names of sections or of
+# tests (tests/vm/suite.sh --list; separated by spaces or commas; empty:
+# all), given to the guest as synfin.sections=a,b.
 sections=$(tr -s ' ,\t\n' ',' <<< "${SYNFIN_VM_SECTIONS:-}" | sed 's/^,//; s/,$//')
+# The suite's names are checked here, before a boot: an unknown one is an
+# error (exit 2).
+if [ -n "$sections" ] && [ "${script##*/}" = suite.sh ] &&
+   ! bash "$script" --check "$sections" > /dev/null; then
+	echo "vm-run: SYNFIN_VM_SECTIONS='$SYNFIN_VM_SECTIONS' names no test of $script" >&2
+	exit 2
+fi
 # SYNFIN_VM_APPEND: more of the guest's kernel command line (vm-tests.sh
 # gives a debug kernel slab_nomerge).
 append=${SYNFIN_VM_APPEND:-}

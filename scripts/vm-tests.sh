@@ -5,18 +5,25 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# = 0 ]; then
 	# Default: every installed kernel, which must include 6.1 and 6.12.
-	set -- $("$top/scripts/kernels.sh")
+	mapfile -t kernels < <("$top/scripts/kernels.sh")
+	set -- "${kernels[@]}"
 	case " $* " in *" 6.1."*) ;; *) echo "vm-tests: no 6.1 kernel with headers" >&2; exit 1 ;; esac
 	case " $* " in *" 6.12."*) ;; *) echo "vm-tests: no 6.12 kernel with headers" >&2; exit 1 ;; esac
 fi
-# The sections of tests/vm/suite.sh to run (make's VM_TESTS): names
-# separated by spaces or commas; empty or "all": every section. Unless
+# What of tests/vm/suite.sh to run (make's VM_TESTS): names of sections
+# (core, api, hostile, load, faults: all their tests) or of single tests
+# (handshake, ynl, ...: tests/vm/suite.sh --list, tests/README.md),
+# separated by spaces or commas; empty or "all": everything. Unless
 # named, a PREEMPT_RT kernel (release *-rt-amd64) runs only
 # SYNFIN_VM_RT_SECTIONS (default "core load"; empty or "all": every one).
 rt_sections=${SYNFIN_VM_RT_SECTIONS-core load}
-# They go onto the guest's kernel command line.
+suite=$top/tests/vm/suite.sh
+# They go onto the guest's kernel command line. Each must be a section or
+# a test of the suite's (a typo would run nothing and pass): asked here,
+# before anything is built or booted.
 for s in "${SYNFIN_VM_SECTIONS:-}" "$rt_sections"; do
-	[[ $s =~ ^[A-Za-z0-9_,\ -]*$ ]] || { echo "vm-tests: bad section names '$s'" >&2; exit 2; }
+	[[ $s =~ ^[A-Za-z0-9_,\ -]*$ ]] || { echo "vm-tests: bad test names '$s'" >&2; exit 2; }
+	bash "$suite" --check "$s" > /dev/null || { echo "vm-tests: '$s' names no test of the suite's" >&2; exit 2; }
 done
 sections_for() { # kver: its sections, comma-separated (empty: all)
 	local s=${SYNFIN_VM_SECTIONS:-}
@@ -28,7 +35,7 @@ sections_for() { # kver: its sections, comma-separated (empty: all)
 	echo "$s"
 }
 sections_said() { # sections: how the log names them
-	if [ -n "$1" ]; then echo "sections ${1//,/ }"; else echo "every section"; fi
+	if [ -n "$1" ]; then echo "running ${1//,/ }"; else echo "every section"; fi
 }
 # The guest runs the kernel's YNL client against the synfin family.
 "$top/scripts/kernel-tools.sh" > /dev/null || exit 1
@@ -39,7 +46,8 @@ rm -rf "$top/build/vm"
 # output printed whole when it is done.
 jobs=${SYNFIN_VM_JOBS:-$(nproc)}
 # The whole suites first, the shorter PREEMPT_RT runs after them.
-set -- $(printf '%s\n' "$@" | grep -v -- '-rt-amd64$') $(printf '%s\n' "$@" | grep -- '-rt-amd64$')
+mapfile -t kernels < <(printf '%s\n' "$@" | grep -v -- '-rt-amd64$'; printf '%s\n' "$@" | grep -- '-rt-amd64$')
+set -- "${kernels[@]}"
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "vm-tests: SYNFIN_VM_JOBS must be a positive number" >&2; exit 2; }
 declare -A running=()	# pid -> kernel release
 report() { # name: print a finished guest's output and verdict
@@ -61,17 +69,20 @@ reap() { # report every guest that has ended
 }
 # A debug kernel's suite (hours under emulation) runs as several guests
 # at once when there are CPUs for them, each with some of the sections:
-# SYNFIN_VM_DEBUG_SPLIT, groups separated by spaces (default: two groups
-# of about an hour and a half each on this project's 2-core machine).
-# Not when sections are named.
+# SYNFIN_VM_DEBUG_SPLIT, groups separated by spaces, each of sections or
+# tests separated by commas (default: two groups of about an hour and a
+# half each on this project's 2-core machine). Not when tests are named.
 debug_split=${SYNFIN_VM_DEBUG_SPLIT-core,api,hostile load,faults}
 [[ $debug_split =~ ^[A-Za-z0-9_,\ -]*$ ]] || { echo "vm-tests: bad SYNFIN_VM_DEBUG_SPLIT '$debug_split'" >&2; exit 2; }
-# Together the groups must be the suite's sections, each once: a typo
-# would make a guest that runs nothing and passes.
+# Together the groups must choose every test of the suite, each once (the
+# suite's registry says which a name chooses): a typo would make a guest
+# that runs nothing and passes, a test named twice would run twice.
 if [ -n "${debug_split// /}" ]; then
-	have=$(tr -s ' ,' '\n' <<< "$debug_split" | grep . | sort | paste -sd' ')
-	want=$(grep -o '^section [a-z]*' "$top/tests/vm/suite.sh" | cut -d' ' -f2 | sort | paste -sd' ')
-	[ "$have" = "$want" ] || { echo "vm-tests: SYNFIN_VM_DEBUG_SPLIT '$debug_split' must name the sections $want, each once" >&2; exit 2; }
+	have=$(for group in $debug_split; do
+		bash "$suite" --check "$group" || echo "(unknown names in '$group')"
+	done | sort | paste -sd' ')
+	want=$(bash "$suite" --check all | sort | paste -sd' ')
+	[ "$have" = "$want" ] || { echo "vm-tests: SYNFIN_VM_DEBUG_SPLIT '$debug_split' must choose every test of the suite's, each once: it chooses $have; the suite has $want" >&2; exit 2; }
 fi
 runs=()	# release|sections (empty: as sections_for says)|name
 for kver in "$@"; do
@@ -111,7 +122,7 @@ for run in "${runs[@]}"; do
 		vm_append="${SYNFIN_VM_APPEND:+$SYNFIN_VM_APPEND }slab_nomerge no5lvl"
 		# the whole suite there: above three hours in one guest
 		vm_timeout=${SYNFIN_VM_TIMEOUT:-14400} ;;
-	*)	kdir= kernel=
+	*)	kdir='' kernel=''
 		vm_append=${SYNFIN_VM_APPEND:-}
 		# A whole suite: 25 to 30 minutes alone on a 2-core host;
 		# seen past 45 with four other guests sharing its CPUs.

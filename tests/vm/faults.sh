@@ -1,8 +1,9 @@
-#!/bin/bash
+# shellcheck shell=bash
 # Allocation failures injected into synfin, for the VM suite: sourced by
-# tests/vm/suite.sh, which calls faults_section. It uses the suite's
-# helpers (check, ok, ko, reader, server, stat_of, stop_all) and variables
-# ($KO, $SYNFIN, $PY, $here, $OUT).
+# tests/vm/suite.sh after tests/vm/lib.sh, whose helpers (check, ok, ko,
+# reader, server, stat_of, stop_all) and variables ($KO, $SYNFIN, $PY,
+# $here, $OUT) it uses. Its one test, allocfail (faults_section), is
+# registered at the end of this file.
 #
 # On a kernel with fault injection (the debug kernel, make check-debug:
 # CONFIG_FAILSLAB, FAIL_PAGE_ALLOC, FAULT_INJECTION_DEBUG_FS and
@@ -52,6 +53,9 @@
 # The section leaves the module as it found it: loaded with the same
 # parameters if it was, unloaded if not. Without fault injection (a
 # release kernel): SKIP.
+
+# shellcheck source=SCRIPTDIR/lib.sh
+[ -n "${vm_lib:-}" ] || . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 faults_dbg=/sys/kernel/debug
 faults_attrs="failslab fail_page_alloc"
@@ -142,73 +146,19 @@ faults_insmod() { # nth failing params...
 # the return value, the errno's name and what is left of the countdown (0:
 # the failure was injected).
 faults_finit() { # nth params...
-	$PY - "$KO" "$@" <<'PY'
-import ctypes, errno, os, sys
-ko, nth, params = sys.argv[1], sys.argv[2], ' '.join(sys.argv[3:])
-libc = ctypes.CDLL(None, use_errno=True)
-fd = os.open(ko, os.O_RDONLY)
-with open('/proc/self/fail-nth', 'w') as f:
-    f.write(nth)
-rc = libc.syscall(313, fd, params.encode(), 0)	# finit_module, x86_64
-err = ctypes.get_errno() if rc else 0
-with open('/proc/self/fail-nth') as f:
-    left = int(f.read())
-with open('/proc/self/fail-nth', 'w') as f:
-    f.write('0')
-print(rc, errno.errorcode.get(err, err) if rc else '-', left)
-PY
+	"$PY" "$here/finitfail.py" "$KO" "$@"
 }
 
 # Check the kernel log of the section ($OUT/faults-dmesg.txt).
-faults_dmesg_clean() {
-	$PY - "$OUT/faults-dmesg.txt" <<'PY'
-import re, sys
-problem = re.compile(r'Kernel panic|BUG:|Oops|WARNING:|UBSAN:|KASAN:|ODEBUG:|'
-                     r'kmemleak:.*new suspected|possible (recursive|circular) locking|'
-                     r'INFO: task .* blocked|general protection|rcu.*stall|soft lockup')
-# a warning that an allocation failed, which a stack dump follows
-warned = re.compile(r'FAULT_INJECTION: forcing a failure|vmalloc error: |'
-                    r'page allocation failure: |percpu: allocation failed|'
-                    r'kmem_cache_create\w*\(.*\) failed with error')
-lines = open(sys.argv[1], errors='replace').read().splitlines()
-# A KCSAN kernel's data-race reports count only when they name synfin, as
-# in vm-run.sh (here their stacks are in the log even when the console
-# does not show them).
-kcsan = set()
-for i, l in enumerate(lines):
-    if 'BUG: KCSAN:' in l:
-        j = i
-        while j < len(lines) and 'Reported by Kernel Concurrency Sanitizer' not in lines[j]:
-            j += 1
-        if not re.search(r'\[synfin\]|synfin_', '\n'.join(lines[i:j])):
-            kcsan.add(i)
-bad, dumps, armed = [], 0, 0
-for i, l in enumerate(lines):
-    if i in kcsan:
-        continue
-    if problem.search(l):
-        bad.append(i)
-    elif warned.search(l):
-        armed += 1
-    elif 'Call Trace:' in l:
-        if armed:
-            armed -= 1
-            dumps += 1
-        else:
-            bad.append(i)
-kinds = {}
-for l in lines:
-    m = warned.search(l)
-    if m:
-        k = m.group(0).split('(')[0]
-        kinds[k] = kinds.get(k, 0) + 1
-print(len(lines), 'lines of kernel log;', dumps, 'stack dumps after allocation failures;',
-      'warnings:', kinds or 'none')
-for i in bad[:5]:
-    print('\n'.join(lines[max(0, i - 3):i + 25]))
-    print('--')
-sys.exit(1 if bad else 0)
-PY
+faults_dmesg_clean() { "$PY" "$here/dmesgcheck.py" "$OUT/faults-dmesg.txt"; }
+
+# No kmemleak suspect in the scan after the section that was not in the
+# one before it.
+faults_no_new_leak() {
+	local n
+	n=$(comm -13 "$OUT/faults-kmemleak-before.txt" "$OUT/faults-kmemleak-after.txt" | wc -l)
+	echo "$n new suspected leaks"
+	[ "$n" = 0 ] || { head -80 "$faults_dbg/kmemleak"; false; }
 }
 
 faults_kmemleak_scan() { # file: scan, and list the suspects in FILE
@@ -378,7 +328,7 @@ faults_section() {
 	faults_disarm
 	echo "$tries insmod/rmmod under $prob% failures: $rnd_loaded loaded (and were removed), $rnd_failed failed cleanly, $rnd_injected failures injected"
 	check "fault injection: $tries insmod/rmmod under random allocation failures: each loads or fails cleanly, rmmod always works" \
-		[ $rnd_bad = 0 -a $rnd_injected -gt 0 ]
+		[ "$rnd_bad" = 0 -a "$rnd_injected" -gt 0 ]
 
 	# ---- 3. the module at work under failures in its own call stacks ----
 	# Small rings drained late (no early drain): events are also lost,
@@ -436,28 +386,8 @@ faults_section() {
 		"netns made $ns_ok, refused $ns_err"
 	check "fault injection under traffic: failures were injected, the reader is still running, no command crashed" \
 		[ "$run_injected" -gt 0 -a $rc = 0 -a $crashes = 0 ]
-	check "fault injection under traffic: written = sent + unheard + send failures; the reader's lost records = dropped" $PY -c "
-import json
-b = json.load(open('$OUT/faults-before.json'))['total']
-t = json.load(open('$OUT/faults-after.json'))['total']
-d = {k: t[k] - b[k] for k in t if k != 'flows_active'}
-print('this run:', d)
-lost = unknown = got = 0
-for l in open('$OUT/faults.json'):
-    e = json.loads(l)
-    if e['type'] == 'lost':
-        if e['count'] is None:
-            unknown += 1
-        else:
-            lost += e['count']
-    elif e['type'] in ('segment', 'timeout'):
-        got += 1
-print('reader: received', got, 'reported lost', lost, 'overflow reports', unknown)
-assert t['events_written'] == t['events_sent'] + t['events_unheard'] + t['nl_send_failed'], t
-if unknown == 0:
-    assert lost == t['events_dropped'], (lost, t)
-assert d['events_written'] > 0, d
-"
+	check "fault injection under traffic: written = sent + unheard + send failures; the reader's lost records = dropped" \
+		"$PY" "$here/faultscheck.py" "$OUT/faults-before.json" "$OUT/faults-after.json" "$OUT/faults.json"
 	check "fault injection: rmmod afterwards" rmmod synfin
 
 	# ---- 4. nothing leaked, nothing reported ----
@@ -465,10 +395,7 @@ assert d['events_written'] > 0, d
 		rm -f "$OUT/faults-kmemleak-after.txt"
 		sleep 5
 		faults_kmemleak_scan "$OUT/faults-kmemleak-after.txt"
-		check "fault injection: no new kmemleak suspect" bash -c "
-			n=\$(comm -13 '$OUT/faults-kmemleak-before.txt' '$OUT/faults-kmemleak-after.txt' | wc -l)
-			echo \"\$n new suspected leaks\"
-			[ \$n = 0 ] || { cat '$faults_dbg/kmemleak' | head -80; false; }"
+		check "fault injection: no new kmemleak suspect" faults_no_new_leak
 	fi
 	faults_restore
 	check "fault injection: the kernel log has no problem, only allocation failures' warnings" faults_dmesg_clean
@@ -493,3 +420,8 @@ faults_restore() {
 	[ -w "$faults_dbg/kmemleak" ] && echo scan=on > "$faults_dbg/kmemleak"
 	rm -f "$faults_syms"
 }
+
+vm_section faults "allocation failures injected into insmod, rmmod and the module at work (a kernel with fault injection only: make check-debug's)"
+
+vm_test allocfail fresh "insmod with its Nth allocation failing, insmod/rmmod under random failures, traffic under failures in the module's call stacks: clean failures, counters that add up, a clean kernel log"
+test_allocfail() { faults_section; }

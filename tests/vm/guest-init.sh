@@ -9,7 +9,8 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 ip link set lo up
 test='' sections=''
-for arg in $(cat /proc/cmdline); do
+read -r -a cmdline < /proc/cmdline
+for arg in "${cmdline[@]}"; do
 	case "$arg" in
 	synfin.test=*) test=${arg#synfin.test=} ;;
 	synfin.sections=*) sections=${arg#synfin.sections=} ;;

@@ -5,11 +5,12 @@
 # a VRF, a listener in another namespace, one namespace's share of the
 # table, and every writable module parameter written with nonsense.
 #
-# Sourced by tests/vm/suite.sh once its helpers exist (check, ok, ko,
-# stop_all, capture, reader, wait_lines, server, client; $SYNFIN,
-# $PY, $here, $OUT, $KO); defines hostile_section, which expects the
-# module loaded and leaves it loaded, every parameter it changed back as
-# it found it, its namespaces deleted. Each check says in a comment why
+# Sourced by tests/vm/suite.sh after tests/vm/lib.sh, whose helpers it
+# uses (check, ok, ko, stop_all, capture, reader, wait_lines, server,
+# client; $SYNFIN, $PY, $here, $OUT, $KO). Each part is a named test
+# (registered at the end of this file), run by hostile_run: it expects
+# the module loaded and leaves it loaded, every parameter it changed back
+# as it found it, its namespaces deleted. Each check says in a comment why
 # it fails on the module before these changes (commit f3883eb). The
 # packets and the judging are tests/vm/hostile.py's: a Python start takes
 # seconds in an emulated guest, so each part judges all its checks in
@@ -17,6 +18,9 @@
 #
 # Namespaces hf*, hs*, hc*, hv*, hg*, hx*, hp*; ports 9801-9894; 192.0.2.0/24
 # inside each namespace pair (.1 the first, .2 the second).
+
+# shellcheck source=SCRIPTDIR/lib.sh
+[ -n "${vm_lib:-}" ] || . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 HOSTILE_P=/sys/module/synfin/parameters
 HOSTILE_PY=("$PY" -S "$here/hostile.py")
@@ -132,8 +136,8 @@ hostile_flood_case() { # kind port
 	local kind=$1 port=$2 name=hostile-flood-$1 base
 	base=$(hostile_flows_active)
 	hostile_pair hfa hfb hfva hfvb || { ko "hostile: $kind flood: namespaces"; return; }
-	echo 1024 > $HOSTILE_P/max_flows
-	reader $name hfb
+	echo 1024 > "$HOSTILE_P/max_flows"
+	reader "$name" hfb
 	server hfb 127.0.0.1 "$port"
 	hostile_stats "$OUT/$name-before.json"
 	ip netns exec hfa "${HOSTILE_PY[@]}" flood hfva "$hostile_mac" 192.0.2.2 "$kind" 3000 \
@@ -143,7 +147,7 @@ hostile_flood_case() { # kind port
 	hostile_settle "$OUT/$name.json" "$port"
 	hostile_stats "$OUT/$name-end.json"
 	stop_all
-	echo "${hostile_saved[max_flows]}" > $HOSTILE_P/max_flows
+	echo "${hostile_saved[max_flows]}" > "$HOSTILE_P/max_flows"
 	hostile_judge "a-$kind-traced" conn "$OUT/$name.json" "$port" --from-syn --conn-state SF \
 		::: "a-$kind-table" delta "$OUT/$name-before.json" "$OUT/$name-end.json" \
 		"d['segments'] >= 3000 and a['flows_active'] <= 1024 and d['flows_evicted'] > 0" \
@@ -206,7 +210,7 @@ hostile_forge_section() {
 		hostile_stats "$OUT/hostile-forge-$what-after.json"
 		hostile_unhold
 		judge+=(::: "b-$what-flows" established "$OUT/hostile-forge-$what.flows" "$hostile_cport")
-		[ $what = fin-out-of-window ] || judge+=(::: "b-$what-count" delta \
+		[ "$what" = fin-out-of-window ] || judge+=(::: "b-$what-count" delta \
 			"$OUT/hostile-forge-$what-before.json" "$OUT/hostile-forge-$what-after.json" \
 			"d['bad_checksum'] == 1" "segments bad_checksum")
 	done
@@ -215,15 +219,15 @@ hostile_forge_section() {
 	for what in "${!cport_of[@]}"; do
 		judge+=(::: "b-$what-close" conn "$OUT/hostile-forge.json" 9810 --cport "${cport_of[$what]}"
 			--from-syn --conn-state SF)
-		[ $what = fin-out-of-window ] && judge+=(--anomaly fin_out_of_window)
+		[ "$what" = fin-out-of-window ] && judge+=(--anomaly fin_out_of_window)
 	done
 	hostile_judge "${judge[@]}"
 	for what in fin-out-of-window rst-bad-checksum fin-bad-checksum; do
 		check "hostile: forged $what: the server's namespace still has the connection ESTABLISHED on both sides" \
 			hostile_ok "b-$what-flows"
-		[ $what = fin-out-of-window ] ||
+		[ "$what" = fin-out-of-window ] ||
 			check "hostile: forged $what: counted once in bad_checksum" hostile_ok "b-$what-count"
-		check "hostile: after the forged $what, the connection is traced from its SYN and closes normally (SF)$([ $what = fin-out-of-window ] && echo ', the FIN flagged fin_out_of_window')" \
+		check "hostile: after the forged $what, the connection is traced from its SYN and closes normally (SF)$([ "$what" = fin-out-of-window ] && echo ', the FIN flagged fin_out_of_window')" \
 			hostile_ok "b-$what-close"
 	done
 	hostile_del "$base" hss hsd
@@ -255,7 +259,7 @@ hostile_bystander() {
 	fi
 	held=$hostile_cport
 	hostile_wait_established hcc "$held"
-	echo 256 > $HOSTILE_P/max_flows
+	echo 256 > "$HOSTILE_P/max_flows"
 	hostile_stats "$OUT/$name-before.json"
 	ip netns exec hca "${HOSTILE_PY[@]}" flood hcva "$hostile_mac" 192.0.2.2 ack 2000 \
 		> "$OUT/$name-sent.json" || ko "hostile: bystander: sending"
@@ -266,7 +270,7 @@ hostile_bystander() {
 	hostile_settle "$OUT/$name.json" 9821 2
 	hostile_stats "$OUT/$name-end.json"
 	stop_all
-	echo "${hostile_saved[max_flows]}" > $HOSTILE_P/max_flows
+	echo "${hostile_saved[max_flows]}" > "$HOSTILE_P/max_flows"
 	hostile_judge c-held-flows established "$OUT/$name.flows" "$held" \
 		::: c-held-close conn "$OUT/$name.json" 9821 --cport "$held" --from-syn --conn-state SF --not-evicted \
 		::: c-new conn "$OUT/$name.json" 9821 --count 2 --from-syn --conn-state SF --not-evicted \
@@ -295,22 +299,9 @@ hostile_userns_stats() {
 	frc=$?
 	hostile_unhold
 	stop_all
-	check "hostile: a user namespace's root gets its own netns's counters (zero), not the host's" $PY -S - <<PYEOF
-import json
-host = json.load(open("$OUT/hostile-userns-host.json"))["total"]
-print("host: segments", host["segments"], "flows_active", host["flows_active"])
-assert host["segments"] > 0 and host["flows_active"] > 0, "no host traffic: no test"
-assert $rc == 0 and $frc == 0, open("$OUT/hostile-userns.err").read()
-mine = json.load(open("$OUT/hostile-userns.json"))
-t = mine["total"]
-nonzero = {k: v for k, v in t.items() if v}
-print("user namespace: nonzero:", nonzero or "none")
-# A fresh namespace has had no traffic: every counter of its own is 0.
-assert t["segments"] == 0 and t["flows_active"] == 0 and not nonzero, t
-assert all(not any(c.get(k) for k in c if k != "cpu") for c in mine["cpus"]), mine["cpus"]
-flows = open("$OUT/hostile-userns.flows").read()
-assert flows.strip() == "", flows
-PYEOF
+	check "hostile: a user namespace's root gets its own netns's counters (zero), not the host's" \
+		"$PY" -S "$here/usernscheck.py" "$OUT/hostile-userns-host.json" "$OUT/hostile-userns.json" \
+		"$OUT/hostile-userns.flows" --rc "$rc" --flows-rc "$frc" --err "$OUT/hostile-userns.err"
 }
 
 # ---- f. a VRF: every segment counted once ----
@@ -330,8 +321,9 @@ hostile_vrf() {
 		hostile_del "$base" hva hvw
 		return
 	fi
-	ip -n hva link set hvrf up && ip -n hva link set hvav master hvrf && ip -n hva link set hvav up ||
+	if ! { ip -n hva link set hvrf up && ip -n hva link set hvav master hvrf && ip -n hva link set hvav up; }; then
 		ko "hostile: vrf: enslaving"
+	fi
 	ip -n hva route show vrf hvrf
 	server hvw 192.0.2.2 9861
 	capture hostile-vrf hva hvav "tcp port 9861"
@@ -396,7 +388,7 @@ hostile_listener_elsewhere() {
 		ko "hostile: listener elsewhere: namespaces"
 		return
 	fi
-	echo 600000 > $HOSTILE_P/listener_probe_ms || echo "hostile: listener elsewhere: no listener_probe_ms"
+	echo 600000 > "$HOSTILE_P/listener_probe_ms" || echo "hostile: listener elsewhere: no listener_probe_ms"
 	reader $name-a hga
 	server hgb 127.0.0.1 9881
 	server hgb 127.0.0.1 9882
@@ -404,30 +396,30 @@ hostile_listener_elsewhere() {
 	# hgb's first events reach nobody (the drain runs 5 ms after them)
 	client hgb 127.0.0.1 9881 client-close || echo "hostile: listener elsewhere: the first connection failed"
 	sleep 1
-	echo 60000 > $HOSTILE_P/drain_delay_ms
+	echo 60000 > "$HOSTILE_P/drain_delay_ms"
 	hostile_stats "$OUT/$name-before.json"
-	ip netns exec hgb $PY "$here/traffic.py" loop 127.0.0.1 9881 2
+	ip netns exec hgb "$PY" "$here/traffic.py" loop 127.0.0.1 9881 2
 	hostile_stats "$OUT/$name-after.json"
-	echo "${hostile_saved[drain_delay_ms]}" > $HOSTILE_P/drain_delay_ms
+	echo "${hostile_saved[drain_delay_ms]}" > "$HOSTILE_P/drain_delay_ms"
 	# a listener that makes no request, in hgb: deaf while the probe is
 	# 10 minutes away, then with listener_probe_ms 300
 	ip netns exec hgb "${HOSTILE_PY[@]}" listen 127.0.0.1 9883 3 > "$OUT/$name-silent.json"
 	cat "$OUT/$name-silent.json"
-	echo 300 > $HOSTILE_P/listener_probe_ms
+	echo 300 > "$HOSTILE_P/listener_probe_ms"
 	ip netns exec hgb "${HOSTILE_PY[@]}" listen 127.0.0.1 9883 10 > "$OUT/$name-probe.json"
 	cat "$OUT/$name-probe.json"
-	echo 600000 > $HOSTILE_P/listener_probe_ms
+	echo 600000 > "$HOSTILE_P/listener_probe_ms"
 	# deaf again (the listener is gone): a connection nobody hears, then
 	# one more with the drain held off, whose events are all counted
 	# unheard at once (the stats requests from the initial namespace
 	# between do not make hgb heard)
 	client hgb 127.0.0.1 9881 client-close
 	sleep 1
-	echo 60000 > $HOSTILE_P/drain_delay_ms
+	echo 60000 > "$HOSTILE_P/drain_delay_ms"
 	hostile_stats "$OUT/$name-again-before.json"
 	client hgb 127.0.0.1 9881 client-close
 	hostile_stats "$OUT/$name-again-after.json"
-	echo "${hostile_saved[drain_delay_ms]}" > $HOSTILE_P/drain_delay_ms
+	echo "${hostile_saved[drain_delay_ms]}" > "$HOSTILE_P/drain_delay_ms"
 	# synfin's reader in hgb, at once
 	reader $name-b hgb
 	client hgb 127.0.0.1 9882 client-close || echo "hostile: listener elsewhere: the last connection failed"
@@ -629,7 +621,7 @@ hostile_params() {
 	fi
 	reader hostile-params hpa
 	server hpa 127.0.0.1 9871
-	ip netns exec hpa $PY "$here/traffic.py" loop 127.0.0.1 9871 3600 50 > /dev/null 2>&1 &
+	ip netns exec hpa "$PY" "$here/traffic.py" loop 127.0.0.1 9871 3600 50 > /dev/null 2>&1 &
 	lpid=$!
 	for name in "${hostile_writable[@]}"; do
 		f=$HOSTILE_P/$name
@@ -692,8 +684,11 @@ hostile_restore() {
 	done
 }
 
-hostile_section() {
-	local start=$SECONDS t f part
+# Run one part as a test: the parameters the module has are saved
+# (hostile_saved, hostile_writable: the parts put them back with
+# hostile_restore, hostile_reload_as_was) and put back after it.
+hostile_run() { # part [args...]
+	local t=$SECONDS f
 	local -A hostile_saved=()
 	local -a hostile_writable=()
 	local hostile_hold='' hostile_cport='' hostile_mac='' hostile_verdicts=$OUT/hostile-verdicts.txt
@@ -704,14 +699,33 @@ hostile_section() {
 	done
 	echo "== hostile input; parameters: $(for f in "${!hostile_saved[@]}"; do printf '%s=%s ' "$f" "${hostile_saved[$f]}"; done)"
 	modprobe veth
-	for part in "hostile_flood_case ack 9801" "hostile_flood_case data 9802" hostile_badsum_flood \
-		hostile_forge_section hostile_bystander hostile_userns_stats hostile_vrf \
-		hostile_listener_elsewhere hostile_netns_share hostile_host_reserve hostile_params; do
-		t=$SECONDS
-		echo "-- $part"
-		$part
-		hostile_restore
-		echo "-- $part: $((SECONDS - t)) s"
-	done
-	echo "== hostile input: $((SECONDS - start)) s"
+	echo "-- $*"
+	"$@"
+	hostile_restore
+	echo "-- $*: $((SECONDS - t)) s"
 }
+
+vm_section hostile "hostile input: floods into a small table, forged segments, user namespaces, a VRF, deaf listeners, namespaces' shares, nonsense parameters"
+
+vm_test ackflood fresh "a flood of 3000 bare ACKs from random sources (max_flows 1024): the table makes room, a new connection is traced whole"
+test_ackflood() { hostile_run hostile_flood_case ack 9801; }
+vm_test dataflood fresh "the same with 3000 data segments"
+test_dataflood() { hostile_run hostile_flood_case data 9802; }
+vm_test badsum fresh "2000 bare ACKs with bad checksums: all counted in bad_checksum, no flow made"
+test_badsum() { hostile_run hostile_badsum_flood; }
+vm_test forge fresh "forged segments inside a live connection (out-of-window FIN, bad-checksum RST and FIN) change no state"
+test_forge() { hostile_run hostile_forge_section; }
+vm_test bystander fresh "a confirmed idle connection survives a flood in another namespace (max_flows 256), which evicts its own flows"
+test_bystander() { hostile_run hostile_bystander; }
+vm_test userns fresh "a user namespace's root gets its own netns's counters (zero), not the host's"
+test_userns() { hostile_run hostile_userns_stats; }
+vm_test vrf fresh "a connection from a socket in a VRF: each segment counted once, no retransmission"
+test_vrf() { hostile_run hostile_vrf; }
+vm_test deaf fresh "a listener in another namespace only: events counted unheard at once; a reader started there is heard at once; listener_probe_ms"
+test_deaf() { hostile_run hostile_listener_elsewhere; }
+vm_test share fresh "netns_flow_share: another namespace held to its share of max_flows, evicting only its own flows; the host is not held"
+test_share() { hostile_run hostile_netns_share; }
+vm_test reserve fresh "host_flow_reserve: namespaces held to their part together, never taking the host's flows; the host's reserve"
+test_reserve() { hostile_run hostile_host_reserve; }
+vm_test params fresh "every writable parameter written with nonsense: refused or harmless, and a connection is still traced whole"
+test_params() { hostile_run hostile_params; }

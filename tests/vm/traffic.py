@@ -8,6 +8,10 @@
                                      client-close connections for SECONDS,
                                      PAUSE_MS apart (default: back to back)
   traffic.py burst HOST PORT N       N connections to a closed port
+  traffic.py hold HOST PORT [SECONDS]
+                                     one connection, held open (and idle)
+                                     for SECONDS (default 3600) or until
+                                     killed
 
 The client tells the server who closes first: "C" (client), "W" (client,
 and the server waits before its FIN so that its ACK goes alone: the
@@ -104,6 +108,13 @@ def burst(host, port, count):
     return 0
 
 
+def hold(host, port, seconds):
+    sock = socket.create_connection((host, port))
+    time.sleep(seconds)
+    sock.close()
+    return 0
+
+
 def main():
     cmd, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if cmd == "server":
@@ -112,6 +123,8 @@ def main():
         return client(host, port, sys.argv[4])
     elif cmd == "burst":
         return burst(host, port, int(sys.argv[4]))
+    elif cmd == "hold":
+        return hold(host, port, float(sys.argv[4]) if len(sys.argv) > 4 else 3600)
     elif cmd == "loop":
         pause = float(sys.argv[5]) if len(sys.argv) > 5 else 0
         return loop(host, port, float(sys.argv[4]), pause)
