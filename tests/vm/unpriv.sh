@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by tests/vm/suite.sh: unpriv, to run a program of the checkout as
+# Sourced by tests/vm/lib.sh: unpriv, to run a program of the checkout as
 # nobody when nobody cannot read the checkout (a clone in a mode-0700 home:
 # the guest sees it over 9p with its permissions).
 #
