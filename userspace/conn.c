@@ -9,7 +9,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -78,7 +77,7 @@ static unsigned int nended;
 
 static bool keeping(void)
 {
-	return sf_opts.ladder || sf_opts.nstates;
+	return sf_opts.ladder || sf_filter_by_state(&sf_opts.filter);
 }
 
 static struct conn **slot(uint64_t id)
@@ -138,8 +137,8 @@ static struct conn *conn_new(const struct sf_event *ev)
 	c->first_ns = ev->ts_ns;
 	c->first_fin = -1;
 	c->rst_from = -1;
-	c->show = sf_filter_tuple(c->family, c->caddr, c->cport, c->saddr,
-				  c->sport);
+	c->show = sf_filter_tuple(&sf_opts.filter, c->family, c->caddr,
+				  c->cport, c->saddr, c->sport);
 	*pp = c;
 	nconns++;
 	return c;
@@ -190,130 +189,68 @@ static const char *side(int s)
 	return s == SYNFIN_CLIENT ? "client" : "server";
 }
 
-/* How a connection ended: a --state word, and a phrase for people. */
-enum end_kind {
-	END_FOUR_WAY,
-	END_THREE_WAY,
-	END_SIMULTANEOUS,
-	END_RESET,
-	END_REFUSED,
-	END_TIMED_OUT,
-	END_EVICTED,
-	END_NO_FIN,
-	END_OPEN,
-	END_COUNT
-};
-
-static const char *const end_names[END_COUNT] = {
-	"four_way", "three_way", "simultaneous", "reset", "refused",
-	"timed_out", "evicted", "no_fin", "open",
-};
-
-static enum end_kind end_kind(const struct conn *c,
-			      const struct sf_event *last, bool open, int *by)
+/* How a connection ended, and *@by which side, or -1. */
+static enum sf_end_kind end_kind(const struct conn *c,
+				 const struct sf_event *last, bool open,
+				 int *by)
 {
 	*by = -1;
 	if (open)
-		return END_OPEN;
+		return SF_END_OPEN;
 	if (c->rst_from >= 0) {
 		*by = c->rst_from;
 		if (!c->established && c->rst_from == SYNFIN_SERVER)
-			return END_REFUSED;
-		return END_RESET;
+			return SF_END_REFUSED;
+		return SF_END_RESET;
 	}
 	if (last->type == SYNFIN_EV_TIMEOUT &&
 	    last->reason == SYNFIN_END_IDLE)
-		return END_TIMED_OUT;
+		return SF_END_TIMED_OUT;
 	if (last->type == SYNFIN_EV_TIMEOUT &&
 	    last->reason == SYNFIN_END_EVICTED)
-		return END_EVICTED;
+		return SF_END_EVICTED;
 	if (c->first_fin < 0)
-		return END_NO_FIN;
+		return SF_END_NO_FIN;
 	*by = c->first_fin;
 	if (c->crossed_fin)
-		return END_SIMULTANEOUS;
+		return SF_END_SIMULTANEOUS;
 	if (c->fin_acked_with_fin)
-		return END_THREE_WAY;
-	return END_FOUR_WAY;
+		return SF_END_THREE_WAY;
+	return SF_END_FOUR_WAY;
 }
 
-static void end_text(const struct conn *c, enum end_kind k, int by,
+static void end_text(const struct conn *c, enum sf_end_kind k, int by,
 		     char *buf, size_t len)
 {
 	switch (k) {
-	case END_FOUR_WAY:
+	case SF_END_FOUR_WAY:
 		snprintf(buf, len, "four-way close, %s first", side(by));
 		break;
-	case END_THREE_WAY:
+	case SF_END_THREE_WAY:
 		snprintf(buf, len, "three-way close, %s first", side(by));
 		break;
-	case END_SIMULTANEOUS:
+	case SF_END_SIMULTANEOUS:
 		snprintf(buf, len, "simultaneous close");
 		break;
-	case END_REFUSED:
+	case SF_END_REFUSED:
 		snprintf(buf, len, "refused (RST from server)");
 		break;
-	case END_RESET:
+	case SF_END_RESET:
 		snprintf(buf, len, "reset by %s%s", side(by),
 			 c->established ? "" : " during handshake");
 		break;
-	case END_TIMED_OUT:
-	case END_EVICTED:
-	case END_OPEN:
+	case SF_END_TIMED_OUT:
+	case SF_END_EVICTED:
+	case SF_END_OPEN:
 		snprintf(buf, len, "%s in %s/%s",
-			 k == END_TIMED_OUT ? "timed out" :
-			 k == END_EVICTED ? "evicted" : "still open",
+			 k == SF_END_TIMED_OUT ? "timed out" :
+			 k == SF_END_EVICTED ? "evicted" : "still open",
 			 sf_state_name(c->state[SYNFIN_CLIENT]),
 			 sf_state_name(c->state[SYNFIN_SERVER]));
 		break;
 	default:
 		snprintf(buf, len, "ended without FIN or RST");
 	}
-}
-
-bool sf_state_filter_valid(const char *name)
-{
-	unsigned int i;
-
-	if (!strcasecmp(name, "incomplete") || !strcasecmp(name, "complete"))
-		return true;
-	for (i = 0; i < END_COUNT; i++)
-		if (!strcasecmp(name, end_names[i]))
-			return true;
-	for (i = 1; i < SYNFIN_CS_COUNT; i++)
-		if (!strcasecmp(name, synfin_conn_state_name(i)))
-			return true;
-	for (i = 0; i < SYNFIN_ST_COUNT; i++)
-		if (!strcasecmp(name, synfin_state_name(i)))
-			return true;
-	return false;
-}
-
-/* Does the ended connection match one of the --state values? */
-static bool state_match(const struct conn *c, enum end_kind k,
-			unsigned int conn_state)
-{
-	unsigned int i, j;
-
-	if (!sf_opts.nstates)
-		return true;
-	for (i = 0; i < sf_opts.nstates; i++) {
-		const char *v = sf_opts.states[i];
-
-		if (!strcasecmp(v, "incomplete") && !c->established)
-			return true;
-		if (!strcasecmp(v, "complete") && c->established)
-			return true;
-		if (!strcasecmp(v, end_names[k]))
-			return true;
-		if (conn_state && !strcasecmp(v, synfin_conn_state_name(conn_state)))
-			return true;
-		for (j = 0; j < SYNFIN_ST_COUNT; j++)
-			if (!strcasecmp(v, synfin_state_name(j)) &&
-			    ((c->visited[0] | c->visited[1]) & (1u << j)))
-				return true;
-	}
-	return false;
 }
 
 static void ms(char *buf, size_t len, uint64_t a, uint64_t b)
@@ -333,8 +270,8 @@ static void json_ns(struct jline *j, uint64_t a, uint64_t b)
 }
 
 static void summary_json(FILE *out, const struct conn *c,
-			 const struct sf_event *last, enum end_kind k, int by,
-			 const char *how)
+			 const struct sf_event *last, enum sf_end_kind k,
+			 int by, const char *how)
 {
 	char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN];
 	struct jline j;
@@ -374,7 +311,7 @@ static void summary_json(FILE *out, const struct conn *c,
 		j_lit(&j, ",\"client_segments\":null,\"server_segments\":null,\"client_bytes\":null,\"server_bytes\":null");
 	}
 	j_lit(&j, ",");
-	j_str(&j, "\"end\":", end_names[k]);
+	j_str(&j, "\"end\":", sf_end_kind_name(k));
 	if (by >= 0)
 		j_str(&j, "\"end_by\":", side(by));
 	else
@@ -450,8 +387,11 @@ static void finish(FILE *out, struct conn *c, const struct sf_event *last,
 		   bool open)
 {
 	int by;
-	enum end_kind k = end_kind(c, last, open, &by);
-	bool show = c->show && state_match(c, k, last->conn_state);
+	enum sf_end_kind k = end_kind(c, last, open, &by);
+	bool show = c->show &&
+		    sf_filter_ended(&sf_opts.filter, c->established, k,
+				    last->conn_state,
+				    c->visited[0] | c->visited[1]);
 	char how[96];
 	unsigned int i;
 

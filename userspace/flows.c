@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -19,19 +18,6 @@
 #include "synfin.h"
 #include "commands.h"
 #include "request.h"
-
-static bool flow_state_match(const struct sf_flow_record *fl)
-{
-	unsigned int i;
-
-	if (!sf_opts.nstates)
-		return true;
-	for (i = 0; i < sf_opts.nstates; i++)
-		if (!strcasecmp(sf_opts.states[i], sf_state_name(fl->state[0])) ||
-		    !strcasecmp(sf_opts.states[i], sf_state_name(fl->state[1])))
-			return true;
-	return false;
-}
 
 struct flows_listing {
 	FILE *out;
@@ -54,8 +40,9 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 		if (mnl_attr_get_type(a) != SYNFIN_A_FLOW ||
 		    sf_flow_record_parse(a, &fl))
 			continue;
-		if (!sf_filter_tuple(fl.family, fl.caddr, fl.cport, fl.saddr,
-				     fl.sport) || !flow_state_match(&fl))
+		if (!sf_filter_tuple(&sf_opts.filter, fl.family, fl.caddr,
+				     fl.cport, fl.saddr, fl.sport) ||
+		    !sf_filter_sides(&sf_opts.filter, fl.state[0], fl.state[1]))
 			continue;
 		sf_addr_str(fl.family, fl.caddr, ca, sizeof(ca));
 		sf_addr_str(fl.family, fl.saddr, sa, sizeof(sa));
@@ -146,20 +133,15 @@ static int dump_flows(int *count)
 
 int sf_cmd_flows(const struct sf_cmdline *cl)
 {
+	const char *bad = sf_filter_not_tcp(&sf_opts.filter);
 	int count = 0, rc;
-	unsigned int i, j;
 
 	(void)cl;
 	/* A flow is picked by the TCP state a side is in now, nothing else. */
-	for (i = 0; i < sf_opts.nstates; i++) {
-		for (j = 0; j < SYNFIN_ST_COUNT; j++)
-			if (!strcasecmp(sf_opts.states[i], sf_state_name(j)))
-				break;
-		if (j == SYNFIN_ST_COUNT) {
-			fprintf(stderr, "synfin: flows --state wants a TCP state (ESTABLISHED, CLOSE_WAIT, ...), not '%s'\n",
-				sf_opts.states[i]);
-			return SF_EXIT_USAGE;
-		}
+	if (bad) {
+		fprintf(stderr, "synfin: flows --state wants a TCP state (ESTABLISHED, CLOSE_WAIT, ...), not '%s'\n",
+			bad);
+		return SF_EXIT_USAGE;
 	}
 
 	rc = dump_flows(&count);

@@ -21,6 +21,8 @@
 #include "synfin.h"
 #include "commands.h"
 
+struct sf_opts sf_opts;
+
 static const struct command {
 	const char *name;
 	int (*run)(const struct sf_cmdline *cl);
@@ -187,15 +189,15 @@ int main(int argc, char **argv)
 			color = optarg;
 			break;
 		case OPT_PORT:
-			if (sf_filter_add_port(optarg))
+			if (sf_filter_add_port(&sf_opts.filter, optarg))
 				return SF_EXIT_USAGE;
 			break;
 		case OPT_HOST:
-			if (sf_filter_add_host(optarg))
+			if (sf_filter_add_host(&sf_opts.filter, optarg))
 				return SF_EXIT_USAGE;
 			break;
 		case OPT_STATE:
-			if (sf_filter_add_state(optarg))
+			if (sf_filter_add_state(&sf_opts.filter, optarg))
 				return SF_EXIT_USAGE;
 			break;
 		case 'r':

@@ -14,5 +14,5 @@ SF_CAPTURE = packet.c table.c
 SF_CORE = ../module/fsm.c ../module/track.c
 
 SF_SRCS = $(SF_COMMANDS) $(SF_NETLINK) $(SF_OUTPUT) $(SF_CAPTURE) $(SF_CORE)
-SF_HDRS = synfin.h commands.h nl.h request.h packet.h table.h jline.h \
+SF_HDRS = synfin.h filter.h commands.h nl.h request.h packet.h table.h jline.h \
 	  ../module/fsm.h ../module/track.h ../module/uapi/linux/synfin.h

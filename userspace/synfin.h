@@ -10,6 +10,8 @@
 #include <linux/netlink.h>
 #include <linux/synfin.h>
 
+#include "filter.h"
+
 
 /* Exit codes (documented in --help and the README). */
 enum {
@@ -70,8 +72,6 @@ struct sf_flow_record {
 	uint64_t bytes[2];
 };
 
-#define SF_MAX_FILTERS 16
-
 /* What to print and which connections, for watch, read and flows. */
 struct sf_opts {
 	bool json;
@@ -79,26 +79,11 @@ struct sf_opts {
 	bool absolute;		/* raw seq/ack instead of ISN-relative */
 	bool color;
 	bool offline;		/* read: timestamps are wall-clock */
-	unsigned int nports;
-	uint16_t ports[SF_MAX_FILTERS];
-	unsigned int nhosts;
-	struct {
-		uint8_t family;
-		uint8_t addr[16];
-	} hosts[SF_MAX_FILTERS];
-	unsigned int nstates;
-	char states[SF_MAX_FILTERS][16];	/* --state values */
+	struct sf_filter filter;	/* --port, --host, --state */
 };
 
+/* The command line's, set by main.c before a command runs. */
 extern struct sf_opts sf_opts;
-
-/* filter.c */
-int sf_filter_add_port(const char *arg);
-int sf_filter_add_host(const char *arg);
-int sf_filter_add_state(const char *arg);
-/* Do the endpoints pass --port and --host? */
-bool sf_filter_tuple(uint8_t family, const uint8_t *a, uint16_t pa,
-		     const uint8_t *b, uint16_t pb);
 
 /* event.c */
 const char *sf_state_name(unsigned int state);
@@ -140,8 +125,6 @@ void sf_conn_open_at_end(FILE *out, const struct sf_event *now);
 /* Print what is still buffered (watch --ladder / --state), then free. */
 void sf_conn_flush(FILE *out);
 void sf_conn_free_all(void);
-/* Does --state name something? Checked before any event comes. */
-bool sf_state_filter_valid(const char *name);
 
 /* Events kept from a connection's start when some must be left out. */
 #define SF_KEEP_HEAD 32

@@ -20,6 +20,9 @@
 #include "fsm.h"
 #include "jline.h"
 
+/* conn.c and filter.c read the options main.c defines. */
+struct sf_opts sf_opts;
+
 static char *out_buf;
 static size_t out_len;
 static FILE *out;
