@@ -236,15 +236,15 @@ static int read_capture(const char *path, const struct sf_read_limits *lim)
 
 		fprintf(stderr, "synfin: %s: link type %d (%s) is not supported: Ethernet, Linux cooked v1/v2, BSD loopback, raw IP are\n",
 			path, dlt, name ? name : "unknown");
-		pcap_close(pc);
-		return SF_EXIT_ERROR;
+		rc = SF_EXIT_ERROR;
+		goto out_close;
 	}
 	r.t = sf_table_new(lim->max_flows, &r);
 	if (!r.t) {
 		fprintf(stderr, "synfin: cannot allocate a table of %u flows\n",
 			lim->max_flows);
-		pcap_close(pc);
-		return SF_EXIT_ERROR;
+		rc = SF_EXIT_ERROR;
+		goto out_close;
 	}
 	/* The module's defaults, but for TIME_WAIT, which may be chosen. */
 	synfin_track_default_timeouts(r.ms);
@@ -269,6 +269,7 @@ static int read_capture(const char *path, const struct sf_read_limits *lim)
 		(unsigned long long)r.malformed,
 		(unsigned long long)r.not_tcp, (unsigned long long)r.not_ip);
 	sf_table_free(r.t);
+out_close:
 	pcap_close(pc);
 	return rc;
 }

@@ -113,41 +113,15 @@ static int drain_socket(struct sf_nl *nl, struct watch_ctx *ctx)
 	}
 }
 
-int sf_cmd_watch(const struct sf_cmdline *cl)
+/*
+ * Hand every event to conn.c until SIGINT or SIGTERM comes on @sfd, the
+ * module goes away or receiving fails; returns the exit code.
+ */
+static int follow(struct sf_nl *nl, int sfd)
 {
 	struct watch_ctx ctx = { 0 };
 	struct pollfd pfd[2];
-	struct sf_nl *nl;
-	sigset_t mask;
-	int sfd, err, rc = SF_EXIT_OK;
-
-	err = sf_open_resolved(&nl);
-	if (err)
-		return err;
-	err = sf_nl_subscribe(nl, cl->rcvbuf);
-	if (err) {
-		sf_nl_close(nl);
-		return sf_report_nl_error("joining the synfin events group", err);
-	}
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0) {
-		fprintf(stderr, "synfin: signalfd: %s\n", strerror(errno));
-		sf_nl_close(nl);
-		return SF_EXIT_ERROR;
-	}
-	/*
-	 * The module takes a netns whose last events reached nobody to have
-	 * no listener until a request comes from it: a stats request says
-	 * we are here (its answer is not needed, nor is its failure fatal).
-	 */
-	announce();
-	/* Subscribed: from here on no event is missed. Says so on stderr. */
-	fprintf(stderr, "synfin: watching TCP handshakes and teardowns; Ctrl-C to stop\n");
+	int err, rc = SF_EXIT_OK;
 
 	pfd[0] = (struct pollfd){ .fd = sf_nl_fd(nl), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -186,10 +160,51 @@ int sf_cmd_watch(const struct sf_cmdline *cl)
 	if (ctx.bad)
 		fprintf(stderr, "synfin: %llu malformed events skipped\n",
 			(unsigned long long)ctx.bad);
-	close(sfd);
-	sf_nl_close(nl);
-	/* Connections kept for --ladder or --state: show them as open. */
-	sf_conn_flush(stdout);
 	return rc;
 }
 
+int sf_cmd_watch(const struct sf_cmdline *cl)
+{
+	struct sf_nl *nl;
+	sigset_t mask;
+	int sfd, err, rc;
+
+	rc = sf_open_resolved(&nl);
+	if (rc)
+		return rc;
+	err = sf_nl_subscribe(nl, cl->rcvbuf);
+	if (err) {
+		rc = sf_report_nl_error("joining the synfin events group", err);
+		goto out_close_nl;
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, "synfin: signalfd: %s\n", strerror(errno));
+		rc = SF_EXIT_ERROR;
+		goto out_close_nl;
+	}
+	/*
+	 * The module takes a netns whose last events reached nobody to have
+	 * no listener until a request comes from it: a stats request says
+	 * we are here (its answer is not needed, nor is its failure fatal).
+	 */
+	announce();
+	/* Subscribed: from here on no event is missed. Says so on stderr. */
+	fprintf(stderr, "synfin: watching TCP handshakes and teardowns; Ctrl-C to stop\n");
+
+	rc = follow(nl, sfd);
+	close(sfd);
+out_close_nl:
+	sf_nl_close(nl);
+	/*
+	 * Connections kept for --ladder or --state: show them as open (none
+	 * when it failed before any event came).
+	 */
+	sf_conn_flush(stdout);
+	return rc;
+}
