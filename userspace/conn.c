@@ -5,7 +5,8 @@
  * first (--ladder, --state), kept until it ends. When it ends, the
  * connection is printed as sf_opts says, with a summary: endpoints,
  * handshake times, duration, segments and bytes each way, how it ended,
- * Zeek's history and conn_state.
+ * Zeek's history and conn_state. Which connections are shown is
+ * filter.c's answer, asked with what is known of each here.
  */
 #include <stdlib.h>
 #include <string.h>

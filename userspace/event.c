@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* synfin reader: decoding and printing events. */
+/*
+ * synfin reader: an event nest or a GET_FLOWS record decoded, and an
+ * event printed: a timeline line for people or a JSON line, with the
+ * names of states, flags, anomalies and end reasons, and colours.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>

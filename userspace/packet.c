@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* synfin reader: IP/TCP header parsing from a plain buffer. */
+/*
+ * synfin reader: a captured frame's link header stripped and its IP/TCP
+ * headers parsed, from a plain buffer.
+ */
 #include <string.h>
 #include <sys/socket.h>
 

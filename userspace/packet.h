@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* synfin reader: IP/TCP header parsing from a plain buffer. */
+/*
+ * synfin reader: a captured frame's link header stripped and its IP/TCP
+ * headers parsed, from a plain buffer (packet.c).
+ */
 #ifndef SYNFIN_PACKET_H
 #define SYNFIN_PACKET_H
 

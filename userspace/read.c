@@ -8,6 +8,7 @@
  * module's defaults) ends when the capture's clock passes that point;
  * at the end of the file, a connection in TIME_WAIT ends as TIME_WAIT
  * would, and one still open is printed as open, as Zeek logs it.
+ * sf_cmd_read() is the command, read_capture() the capture's path.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* synfin reader: shared declarations. */
+/*
+ * synfin reader: what its rooms share. The exit codes, an event decoded
+ * (from the module or made from a capture), a record of the GET_FLOWS
+ * dump, the options every command reads (sf_opts, set by main.c); and
+ * the output room: decoding and printing events (event.c), following
+ * each connection to its summary (conn.c), its ladder figure (ladder.c).
+ */
 #ifndef SYNFIN_READER_H
 #define SYNFIN_READER_H
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* synfin reader: a bounded table of connections, evicting as the module. */
+/*
+ * synfin reader: a bounded table of connections for synfin read (the
+ * entries are struct sf_table_entry), evicting as the module does.
+ */
 #include <stdlib.h>
 #include <string.h>
 
