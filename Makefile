@@ -27,15 +27,19 @@ PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 VERSION := $(shell sed -n 's/^SYNFIN_VERSION := //p' Kbuild)
-# What a DKMS source tree holds.
-DKMS_FILES := Kbuild dkms.conf module/*.c module/*.h module/uapi/linux/synfin.h
+# The module's sources (one list, module/sources.mk) and what a DKMS
+# source tree holds: them, and how to build them.
+include module/sources.mk
+MODULE_FILES := $(addprefix module/,$(SYNFIN_SOURCES) $(SYNFIN_HEADERS))
+DKMS_FILES := Kbuild dkms.conf module/sources.mk $(MODULE_FILES)
 # VM_TESTS: the VM suite's sections or tests (tests/vm/suite.sh --list;
 # default: all of them, but only SYNFIN_VM_RT_SECTIONS, "core load", on
 # PREEMPT_RT kernels).
 VM_ENV = $(if $(VM_TESTS),SYNFIN_VM_SECTIONS='$(VM_TESTS)')
 
 .PHONY: all module reader clean deps demo check unit fuzz vmtest style sparse \
-	readtest ynlspec bench check-debug check-kcsan install install-reader install-module dkms-install packagetest
+	readtest ynlspec bench check-debug check-kcsan install install-reader install-module dkms-install packagetest \
+	module-sources
 
 all: module reader
 
@@ -67,6 +71,10 @@ dkms-install:
 			[ ! -d /lib/modules/$$k/build ] || \
 			dkms install -m synfin -v $(VERSION) -k $$k || exit 1; \
 		done; }
+
+# The module's source files, one a line, for scripts (style, packaging).
+module-sources:
+	@printf '%s\n' $(MODULE_FILES)
 
 packagetest: deps
 	scripts/package-test.sh

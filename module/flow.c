@@ -28,9 +28,10 @@
 #include <net/ipv6.h>
 #include <net/netns/hash.h>
 
+#include "drain.h"
 #include "flow.h"
-#include "main.h"
-#include "netlink.h"
+#include "netns.h"
+#include "param.h"
 
 /* ---- parameters ---- */
 
@@ -321,7 +322,7 @@ void synfin_track_emit(void *ctx, struct synfin_conn *c,
 	struct synfin_net *sn = flow->sn;
 	struct synfin_rec *rec;
 
-	if (!synfin_nl_listening(sn)) {
+	if (!synfin_drain_listening(sn)) {
 		/*
 		 * No reader in the netns: counted, not queued for the drain
 		 * (and written, in stats: one counter, exact by itself).
@@ -329,7 +330,7 @@ void synfin_track_emit(void *ctx, struct synfin_conn *c,
 		synfin_stat_inc(sn, events_unheard);
 		return;
 	}
-	rec = synfin_ring_reserve();
+	rec = synfin_drain_reserve();
 	if (!rec) {
 		/* Reported to this netns's readers as lost by the drain. */
 		synfin_stat_inc(sn, events_dropped);
@@ -345,10 +346,7 @@ void synfin_track_emit(void *ctx, struct synfin_conn *c,
 	 * so a snapshot never shows more sent than written.
 	 */
 	synfin_stat_inc(sn, events_written);
-	if (synfin_ring_commit())
-		synfin_drain_kick_now();
-	else
-		synfin_drain_kick();
+	synfin_drain_commit();
 }
 
 /* End @flow's connection without a segment, if it has not ended. */

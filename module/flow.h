@@ -6,7 +6,7 @@
 #include <linux/skbuff.h>
 #include <net/net_namespace.h>
 
-#include "ring.h"
+#include "track.h"
 
 /* One parsed TCP segment, as the hooks hand it to the flow table. */
 struct synfin_pkt {

@@ -27,7 +27,7 @@
 
 #include "flow.h"
 #include "hook.h"
-#include "main.h"
+#include "netns.h"
 
 /* Is @skb's route a local delivery (its VRF's own address)? */
 static bool dst_is_local(const struct sk_buff *skb, u8 pf)

@@ -2,34 +2,33 @@
 #ifndef SYNFIN_NETLINK_H
 #define SYNFIN_NETLINK_H
 
-#include "main.h"
+#include <linux/skbuff.h>
+#include <linux/types.h>
+#include <net/net_namespace.h>
 
+struct synfin_rec;
+
+/* The generic netlink family: its requests are EAGAIN until ready. */
 int synfin_netlink_init(void);
-/* Everything the requests read exists: answer them. */
-void synfin_netlink_ready(void);
-/* It is about to go: answer requests with EAGAIN, and wait for those in hand. */
-void synfin_netlink_unready(void);
 void synfin_netlink_exit(void);
 
 /*
- * May anyone hear an event of @sn's netns? False when no socket, in any
- * netns, has joined the events group, or when the last message into this
- * netns reached nobody and no request came from it since (for up to
- * listener_probe_ms, when one event is let through to find out): the
- * event can be counted as unheard at once rather than queued. Any
- * context, while @sn lives.
+ * Has any socket, in any netns, joined the events group? (netlink keeps
+ * one bitmap for all namespaces; a multicast into @net tells for sure.)
  */
-bool synfin_nl_listening(struct synfin_net *sn);
+bool synfin_nl_has_listeners(struct net *net);
 
-/* Ask the drain worker to run soon; callable from any context. */
-void synfin_drain_kick(void);
-/* A ring is filling up: drain now, not after drain_delay_ms. */
-void synfin_drain_kick_now(void);
-/* Drain every ring now and wait until done. Process context. */
-void synfin_drain_sync(void);
-
-/* Netns lifetime: attach/detach its state to the drain's list. */
-void synfin_drain_add_net(struct synfin_net *sn);
-void synfin_drain_del_net(struct synfin_net *sn);
+/* A new message of events; NULL if none could be made. */
+struct sk_buff *synfin_nl_events_new(void **hdr);
+/*
+ * Add one event, or a notice of @count events CPU @cpu lost to a full
+ * ring, to @skb: -EMSGSIZE when it is full.
+ */
+int synfin_nl_put_event(struct sk_buff *skb, const struct synfin_rec *rec,
+			int cpu);
+int synfin_nl_put_lost(struct sk_buff *skb, struct net *net, int cpu,
+		       u64 count);
+/* Finish and multicast @skb into @net: the multicast's result. */
+int synfin_nl_events_send(struct sk_buff *skb, void *hdr, struct net *net);
 
 #endif /* SYNFIN_NETLINK_H */

@@ -8,9 +8,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=${SYNFIN_KDIR:-/usr/src/linux-headers-$kver}
 [ -d "$kdir" ] || { echo "build-module: no headers in $kdir" >&2; exit 1; }
 dst=$top/build/$kver
-mkdir -p "$dst/module/uapi/linux"
-cp "$top/Kbuild" "$dst/"
-cp "$top"/module/*.[ch] "$dst/module/"
-cp "$top/module/uapi/linux/synfin.h" "$dst/module/uapi/linux/"
+"$top/scripts/module-tree.sh" "$dst"
 make -s -C "$kdir" M="$dst" W=1 modules 2>&1 | grep -v "Skipping BTF" || true
 [ -f "$dst/synfin.ko" ] || { echo "build-module: $kver: no synfin.ko" >&2; exit 1; }

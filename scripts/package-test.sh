@@ -41,11 +41,12 @@ check "the man page documents every option of --help, and the exit codes" man_op
 check "--help exits 0, a bad option exits 2" bash -c "'$bin' --help > /dev/null && { '$bin' --bogus 2>/dev/null; [ \$? = 2 ]; }"
 
 # Parameters are declared where they are read, with module_param_cb().
-nparams=$(cat "$top"/module/*.c | grep -cE '^module_param(_named|_cb)?\(')
+mapfile -t sources < <("$top/scripts/module-tree.sh")
+nparams=$(cd "$top" && cat "${sources[@]}" | grep -cE '^module_param(_named|_cb)?\(')
 for kver in $("$top/scripts/kernels.sh"); do
 	src=$tmp/src-$kver
 	mkdir -p "$src"
-	(cd "$top" && cp --parents Makefile Kbuild module/*.[ch] module/uapi/linux/synfin.h "$src/")
+	"$top/scripts/module-tree.sh" "$src" && cp "$top/Makefile" "$src/"
 	check "$kver: make install-module" \
 		make -s -C "$src" install-module KVER="$kver" DESTDIR="$root"
 	ko=$(ls "$root/lib/modules/$kver/updates/"synfin.ko* 2>/dev/null | head -1)

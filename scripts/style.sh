@@ -7,9 +7,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tools=$("$top/scripts/kernel-tools.sh")
 
 echo "== checkpatch --strict"
+mapfile -t sources < <("$top/scripts/module-tree.sh")
 "$tools/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
-	--ignore FILE_PATH_CHANGES -f "$top"/module/*.[ch] \
-	"$top/module/uapi/linux/synfin.h" "$top/tests/bench/nullhook/nullhook.c"
+	--ignore FILE_PATH_CHANGES -f "${sources[@]/#/$top/}" \
+	"$top/tests/bench/nullhook/nullhook.c"
 
 # Sparse's lock-context check needs spin_lock() and spin_unlock() to be
 # annotated (__acquires/__releases). 6.1's PREEMPT_RT headers annotate
@@ -37,9 +38,7 @@ for kver in $("$top/scripts/kernels.sh"); do
 		echo "== W=1 and sparse against $kver"
 	fi
 	dst=$top/build/style-$kver
-	rm -rf "$dst" && mkdir -p "$dst/module/uapi/linux"
-	cp "$top/Kbuild" "$dst/" && cp "$top"/module/*.[ch] "$dst/module/"
-	cp "$top/module/uapi/linux/synfin.h" "$dst/module/uapi/linux/"
+	rm -rf "$dst" && "$top/scripts/module-tree.sh" "$dst"
 	log=$(make -C "$kdir" M="$dst" W=1 $sparse modules 2>&1) || rc=1
 	nh=$dst/nullhook
 	mkdir -p "$nh" && cp "$top"/tests/bench/nullhook/{Kbuild,nullhook.c} "$nh/"
