@@ -14,7 +14,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	libmnl-dev libcmocka-dev libpcap-dev
 	dkms python3-yaml python3-jsonschema man-db groff-base
-	sparse perl python3
+	sparse perl python3 shellcheck
 	tcpdump socat iproute2 util-linux procps nftables conntrack
 	clang libfuzzer-14-dev hping3 iperf3
 )

@@ -49,7 +49,7 @@ for kver in $("$top/scripts/kernels.sh"); do
 	"$top/scripts/module-tree.sh" "$src" && cp "$top/Makefile" "$src/"
 	check "$kver: make install-module" \
 		make -s -C "$src" install-module KVER="$kver" DESTDIR="$root"
-	ko=$(ls "$root/lib/modules/$kver/updates/"synfin.ko* 2>/dev/null | head -1)
+	ko=$(find "$root/lib/modules/$kver/updates" -name "synfin.ko*" 2>/dev/null | head -1)
 	modinfo_ok() {
 		[ -n "$ko" ] || { echo "no module installed in $root/lib/modules/$kver/updates"; return 1; }
 		[ "$(modinfo -F version "$ko")" = "$ver" ] || { echo "version $(modinfo -F version "$ko")"; return 1; }
@@ -69,10 +69,12 @@ for kver in $("$top/scripts/kernels.sh"); do
 		make -s -C "$top" dkms-install DESTDIR="$dk/root" || return 1
 		mkdir -p "$dk/tree"
 		local opts=(-m synfin -v "$ver" --sourcetree "$dk/root/usr/src" --dkmstree "$dk/tree")
-		dkms add "${opts[@]}" && dkms build "${opts[@]}" -k "$kver" || {
-			cat "$dk/tree/synfin/$ver/build/make.log" 2>/dev/null; return 1; }
+		if ! { dkms add "${opts[@]}" && dkms build "${opts[@]}" -k "$kver"; }; then
+			cat "$dk/tree/synfin/$ver/build/make.log" 2>/dev/null
+			return 1
+		fi
 		local built
-		built=$(ls "$dk/tree/synfin/$ver/$kver/"*/module/synfin.ko* 2>/dev/null | head -1)
+		built=$(find "$dk/tree/synfin/$ver/$kver" -path "*/module/synfin.ko*" 2>/dev/null | head -1)
 		[ -n "$built" ] || { find "$dk/tree" -name 'synfin.ko*'; return 1; }
 		echo "built $built"
 		[ "$(modinfo -F version "$built")" = "$ver" ] && modinfo -F vermagic "$built" | grep -q "^$kver "

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Kernel style gates: checkpatch.pl --strict on the module sources (and
-# the benchmark's null-hook module), and a W=1 + sparse (C=2) build of
-# both against every installed kernel's headers (W=1 only on 6.1 RT: below).
+# Style gates: checkpatch.pl --strict on the module sources (and the
+# benchmark's null-hook module), a W=1 + sparse (C=2) build of both
+# against every installed kernel's headers (W=1 only on 6.1 RT: below),
+# and shellcheck on every shell script in the tree.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tools=$("$top/scripts/kernel-tools.sh")
@@ -28,6 +29,11 @@ rt_unannotated() { # headers dir
 }
 
 rc=0
+echo "== shellcheck"
+mapfile -t scripts < <(cd "$top" && git ls-files '*.sh' .ci/run 2>/dev/null ||
+	find . -name '*.sh' -not -path './build/*')
+(cd "$top" && shellcheck -x "${scripts[@]}") || rc=1
+
 for kver in $("$top/scripts/kernels.sh"); do
 	kdir=/usr/src/linux-headers-$kver
 	sparse=C=2

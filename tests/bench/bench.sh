@@ -45,14 +45,14 @@ up() {
 		ip -n bc link set va up && ip -n bs link set vb up
 	fi
 	for ns in $nss; do
-		ip -n $ns link set lo up
-		ip netns exec $ns sysctl -qw net.ipv4.tcp_tw_reuse=1 \
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv4.tcp_tw_reuse=1 \
 			net.ipv4.ip_local_port_range="1024 65000"
 	done
 	local sns=${nss##* }
-	ip netns exec $sns "$CONNRATE" server $host 7001 > /tmp/cr.out &
+	ip netns exec "$sns" "$CONNRATE" server "$host" 7001 > /tmp/cr.out &
 	servers=($!)
-	ip netns exec $sns iperf3 -s -B $host -p 7002 > /dev/null 2>&1 &
+	ip netns exec "$sns" iperf3 -s -B "$host" -p 7002 > /dev/null 2>&1 &
 	servers+=($!)
 	for _ in $(seq 100); do grep -q listening /tmp/cr.out && break; sleep 0.05; done
 	sleep 0.3
@@ -61,7 +61,7 @@ down() {
 	local p ns
 	for p in "${servers[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${servers[@]}"; do wait "$p" 2>/dev/null; done
-	for ns in $nss; do ip netns del $ns; done
+	for ns in $nss; do ip netns del "$ns"; done
 	# Namespace teardown runs in a kernel worker: let it finish.
 	sleep 1
 }
@@ -69,7 +69,7 @@ down() {
 # Each configuration watches every namespace of the path.
 helpers=()
 on() {
-	local ns f
+	local ns
 	case $1 in
 	none) ;;
 	synfin_bare)
@@ -79,21 +79,21 @@ on() {
 	synfin)
 		insmod "$KO" "${@:2}" || exit 1
 		for ns in $nss; do
-			ip netns exec $ns "$SYNFIN" watch --json > /dev/null 2> /tmp/reader-$ns.err &
+			ip netns exec "$ns" "$SYNFIN" watch --json > /dev/null 2> "/tmp/reader-$ns.err" &
 			helpers+=($!)
 		done
 		for ns in $nss; do
-			for _ in $(seq 100); do grep -q watching /tmp/reader-$ns.err && break; sleep 0.05; done
+			for _ in $(seq 100); do grep -q watching "/tmp/reader-$ns.err" && break; sleep 0.05; done
 		done ;;
 	conntrack)
 		for ns in $nss; do
-			ip netns exec $ns nft -f - <<-'NFT'
+			ip netns exec "$ns" nft -f - <<-'NFT'
 			table inet bench_ct {
 				chain in { type filter hook prerouting priority 0; ct state new,established accept; }
 				chain out { type filter hook output priority 0; ct state new,established accept; }
 			}
 			NFT
-			ip netns exec $ns conntrack -E -p tcp > /dev/null 2>&1 &
+			ip netns exec "$ns" conntrack -E -p tcp > /dev/null 2>&1 &
 			helpers+=($!)
 		done
 		sleep 0.5 ;;
@@ -101,7 +101,7 @@ on() {
 		# One capture per path, where the segments are: loopback, or
 		# the client's end of the veth pair.
 		if [ $cns = bl ]; then dev=lo; else dev=va; fi
-		ip netns exec $cns tcpdump -i $dev -U -w /tmp/bench.pcap "$FILTER" 2> /tmp/td.err &
+		ip netns exec "$cns" tcpdump -i $dev -U -w /tmp/bench.pcap "$FILTER" 2> /tmp/td.err &
 		helpers+=($!)
 		for _ in $(seq 100); do grep -q listening /tmp/td.err && break; sleep 0.05; done ;;
 	esac
@@ -121,16 +121,16 @@ off() {
 stats() { "$SYNFIN" stats --json 2>/dev/null | head -1; }
 
 measure() { # round config path
-	local r=$1 cfg=$2 path=$3 v before= after=
+	local r=$1 cfg=$2 path=$3 v before="" after=""
 	up "$path"
 	on "$cfg"
 	# The module's counters (for every namespace) around the run.
 	[ "$cfg" != "${cfg#synfin}" ] && before=$(stats)
-	v=$(ip netns exec $cns "$CONNRATE" client $host 7001 "$T" 8 | sed -n 's/.*"per_second":\([0-9.]*\).*/\1/p')
+	v=$(ip netns exec "$cns" "$CONNRATE" client "$host" 7001 "$T" 8 | sed -n 's/.*"per_second":\([0-9.]*\).*/\1/p')
 	[ "$cfg" != "${cfg#synfin}" ] && after=$(stats)
 	emit "{\"round\":$r,\"config\":\"$cfg\",\"path\":\"$path\",\"workload\":\"connrate\",\"value\":${v:-0},\"seconds\":$T${before:+,\"before\":$before,\"after\":$after}}"
 	sleep 0.5
-	v=$(ip netns exec $cns iperf3 -c $host -p 7002 -t "$T" -J | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"])')
+	v=$(ip netns exec "$cns" iperf3 -c $host -p 7002 -t "$T" -J | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"])')
 	emit "{\"round\":$r,\"config\":\"$cfg\",\"path\":\"$path\",\"workload\":\"bulk\",\"value\":${v:-0},\"seconds\":$T}"
 	off "$cfg"
 	down
