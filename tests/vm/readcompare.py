@@ -2,6 +2,7 @@
 """The live module and `synfin read` of tcpdump's capture must agree.
 
   readcompare.py SYNFIN LIVE.json PCAP PORT TIME_WAIT_MS
+                 [--max-flows N --counts EVICTED,UNTRACKED]
 
 LIVE.json is `synfin watch --json` from the module; PCAP is what tcpdump
 captured of the same traffic at the same place. `synfin read --json` of
@@ -11,8 +12,15 @@ relative numbers, window, length, both states, transitions, anomalies,
 history, conn_state, segment and byte counts, end reason) and the same
 summary (how it ended, by whom, counts, history, conn_state). Only
 timestamps, connection ids, CPU and netns may differ.
+
+With --max-flows, the capture is read with a table of that size, as the
+module's max_flows was: the same connections must be evicted (their
+summaries say so, and are compared) or untracked (in neither), and the
+reader's count of each must be --counts, the module's own counters.
 """
+import argparse
 import json
+import re
 import subprocess
 import sys
 
@@ -47,10 +55,21 @@ def by_connection(evs, port):
 
 
 def main():
-    synfin, live_path, pcap, port, tw = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-    live = [json.loads(l) for l in open(live_path) if l.strip()]
-    p = subprocess.run([synfin, "read", "--json", "--time-wait-ms", tw, pcap],
-                       capture_output=True, text=True)
+    ap = argparse.ArgumentParser()
+    ap.add_argument("synfin")
+    ap.add_argument("live")
+    ap.add_argument("pcap")
+    ap.add_argument("port", type=int)
+    ap.add_argument("time_wait_ms")
+    ap.add_argument("--max-flows")
+    ap.add_argument("--counts", help="EVICTED,UNTRACKED the module counted")
+    args = ap.parse_args()
+    port = args.port
+    live = [json.loads(l) for l in open(args.live) if l.strip()]
+    cmd = [args.synfin, "read", "--json", "--time-wait-ms", args.time_wait_ms]
+    if args.max_flows:
+        cmd += ["--max-flows", args.max_flows]
+    p = subprocess.run(cmd + [args.pcap], capture_output=True, text=True)
     if p.returncode != 0:
         print(f"synfin read failed ({p.returncode}): {p.stderr}")
         return 1
@@ -58,6 +77,15 @@ def main():
     offline = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
     a, b = by_connection(live, port), by_connection(offline, port)
     errors = []
+    if args.counts:
+        want = tuple(int(x) for x in args.counts.split(","))
+        m = re.search(r"\((\d+) evicted, (\d+) untracked\)", p.stderr)
+        got = (int(m.group(1)), int(m.group(2))) if m else None
+        if got != want:
+            errors.append(f"read counted (evicted, untracked) {got}, the module {want}")
+        ends = sum(1 for _, c in b for s in c["summary"] if s.get("end") == "evicted")
+        if ends != want[0]:
+            errors.append(f"{ends} summaries of read say evicted, the module evicted {want[0]}")
     if not a:
         errors.append("no live connections to compare")
     if [k for k, _ in a] != [k for k, _ in b]:
