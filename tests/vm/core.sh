@@ -65,6 +65,24 @@ test_refused() {
 		"$PY" "$here/readcompare.py" "$SYNFIN" "$OUT/refused.json" "$OUT/refused.pcap" 9009 1000
 }
 
+vm_test capacity "max_flows=4 time_wait_ms=5000 gc_interval_ms=100 syn_timeout_ms=1500" "more connections than max_flows: the module and synfin read --max-flows of its capture evict and untrack the same ones, event by event"
+test_capacity() {
+	local evicted untracked
+	capture capacity "" lo "tcp port 9011"
+	reader capacity ""
+	"$PY" "$here/capacity.py" 127.0.0.1 9011 > "$OUT/capacity.log" 2>&1 ||
+		ko "capacity: traffic ($(tail -1 "$OUT/capacity.log"))"
+	# Every connection's TIME_WAIT ends (time_wait_ms above), and its summary comes.
+	sleep 6
+	stop_all
+	evicted=$(stat_of flows_evicted) untracked=$(stat_of flows_untracked)
+	check "capacity: the module evicted 2 connections and left 1 untracked (got $evicted, $untracked)" \
+		test "$evicted,$untracked" = 2,1
+	check "capacity: synfin read --max-flows 4 of the capture agrees with the module, evictions and untracked included" \
+		"$PY" "$here/readcompare.py" "$SYNFIN" "$OUT/capacity.json" "$OUT/capacity.pcap" 9011 5000 \
+		--max-flows 4 --counts "$evicted,$untracked"
+}
+
 # Namespaces sfa (192.0.2.1 on va) and sfb (192.0.2.2 on vb), joined by
 # veth.
 sf_pair_up() {
