@@ -30,8 +30,11 @@ rt_unannotated() { # headers dir
 
 rc=0
 echo "== shellcheck"
-mapfile -t scripts < <(cd "$top" && git ls-files '*.sh' .ci/run 2>/dev/null ||
-	find . -name '*.sh' -not -path './build/*')
+if git -C "$top" rev-parse --git-dir > /dev/null 2>&1; then
+	mapfile -t scripts < <(git -C "$top" ls-files '*.sh' .ci/run)
+else
+	mapfile -t scripts < <(cd "$top" && find . -name '*.sh' -not -path './build/*'; echo .ci/run)
+fi
 (cd "$top" && shellcheck -x "${scripts[@]}") || rc=1
 
 for kver in $("$top/scripts/kernels.sh"); do
