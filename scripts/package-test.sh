@@ -18,8 +18,9 @@ root=$tmp/root
 bin=$root/usr/sbin/synfin
 man=$root/usr/share/man/man8/synfin.8
 check "make install: reader and man page" make -s -C "$top" install-reader DESTDIR="$root"
-check "synfin --version is the package's version ($ver)" \
-	bash -c "[ \"\$('$bin' --version)\" = 'synfin $ver' ]"
+fmt=$(sed -n 's/^#define SF_JSON_FORMAT //p' "$top/userspace/synfin.h")
+check "synfin --version is the package's version ($ver) and JSON format ($fmt)" \
+	bash -c "[ \"\$('$bin' --version)\" = 'synfin $ver, JSON format $fmt' ]"
 check "dkms.conf has the same version" grep -qx "PACKAGE_VERSION=\"$ver\"" "$top/dkms.conf"
 check "the man page renders without a warning" bash -c "
 	[ -z \"\$(groff -man -ww -z '$man' 2>&1)\" ] && man -l '$man' | grep -q 'EXIT STATUS'"

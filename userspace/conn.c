@@ -287,9 +287,9 @@ static void summary_json(FILE *out, const struct conn *c,
 		j_num(&j, "\"netns\":", c->netns);
 	j_str(&j, "\"family\":", c->family == AF_INET ? "ipv4" : "ipv6");
 	j_str(&j, "\"client\":", ca);
-	j_num(&j, "\"cport\":", c->cport);
+	j_num(&j, "\"client_port\":", c->cport);
 	j_str(&j, "\"server\":", sa);
-	j_num(&j, "\"sport\":", c->sport);
+	j_num(&j, "\"server_port\":", c->sport);
 	j_num(&j, "\"first_ns\":", c->first_ns);
 	j_lit(&j, "\"last_ns\":");
 	j_u64(&j, last->ts_ns);

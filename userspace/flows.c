@@ -48,7 +48,7 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 		sf_addr_str(fl.family, fl.saddr, sa, sizeof(sa));
 		idle = now_ns > fl.last_ns ? now_ns - fl.last_ns : 0;
 		if (sf_opts.json) {
-			fprintf(ctx->out, "{\"conn\":%llu,\"family\":\"%s\",\"client\":\"%s\",\"cport\":%u,\"server\":\"%s\",\"sport\":%u,\"client_state\":\"%s\",\"server_state\":\"%s\",\"history\":\"%s\",\"events\":%u,\"client_segments\":%u,\"server_segments\":%u,\"client_bytes\":%llu,\"server_bytes\":%llu,\"age_ns\":%llu,\"idle_ns\":%llu}\n",
+			fprintf(ctx->out, "{\"conn\":%llu,\"family\":\"%s\",\"client\":\"%s\",\"client_port\":%u,\"server\":\"%s\",\"server_port\":%u,\"client_state\":\"%s\",\"server_state\":\"%s\",\"history\":\"%s\",\"events\":%u,\"client_segments\":%u,\"server_segments\":%u,\"client_bytes\":%llu,\"server_bytes\":%llu,\"age_ns\":%llu,\"idle_ns\":%llu}\n",
 			       (unsigned long long)fl.conn,
 			       fl.family == AF_INET ? "ipv4" : "ipv6", ca,
 			       fl.cport, sa, fl.sport,

@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return SF_EXIT_OK;
 		case 'V':
-			printf("synfin %s\n", SF_VERSION);
+			printf("synfin %s, JSON format %d\n", SF_VERSION, SF_JSON_FORMAT);
 			return SF_EXIT_OK;
 		default:
 			usage(stderr);

@@ -135,6 +135,14 @@ void sf_conn_free_all(void);
 /* Events kept from a connection's start when some must be left out. */
 #define SF_KEEP_HEAD 32
 
+/*
+ * The JSON output's format (synfin --version says it): 2 since each key
+ * has one meaning in every record (client_port/server_port in summaries
+ * and flows; sport/dport only a segment's). tests/lib/synfin_json.py
+ * holds the contract.
+ */
+#define SF_JSON_FORMAT 2
+
 /* ladder.c: draw one connection as the textbook two-column figure. */
 void sf_ladder_print(FILE *out, const struct sf_event *evs, unsigned int n,
 		     uint32_t elided);

@@ -18,6 +18,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
+import synfin_json  # noqa: E402  (the JSON contract, checked on every record)
 INJECT = os.path.join(TOP, "tests", "vm", "inject.py")
 SHARED = os.path.join(os.path.dirname(TOP), "shared", "testdata", "tcp-captures")
 PY = sys.executable
@@ -55,7 +57,11 @@ def capture(name, *spec):
 
 
 def events(text):
-    return [json.loads(l) for l in text.splitlines() if l.strip()]
+    """Every record of --json output, each checked against the contract."""
+    try:
+        return synfin_json.records(text)
+    except ValueError as e:
+        raise AssertionError(f"JSON contract: {e}")
 
 
 def strip_ts(evs):
@@ -107,7 +113,7 @@ def summaries():
     summ = [e for e in base_evs if e["type"] == "summary"]
     conns = {e["conn"] for e in base_evs if e["type"] in ("segment", "timeout")}
     assert sorted(s["conn"] for s in summ) == sorted(conns), "one summary per connection"
-    by_port = {s["cport"]: s for s in summ}
+    by_port = {s["client_port"]: s for s in summ}
     s = by_port[41002]
     assert (s["end"], s["conn_state"], s["history"]) == ("simultaneous", "SF", "ShAFfa"), s
     assert (s["client_segments"], s["server_segments"]) == (4, 3), s
@@ -197,7 +203,7 @@ test("colour on a terminal, none when piped or with NO_COLOR", colour)
 # ---- filters ----
 def conns_of(text):
     evs = events(text)
-    return {e["cport"] if e["type"] == "summary" else None for e in evs} - {None}, evs
+    return {e["client_port"] if e["type"] == "summary" else None for e in evs} - {None}, evs
 
 
 def filters():
@@ -265,6 +271,42 @@ def bad_files():
                        capture_output=True, text=True, env=ENV)
     assert p.returncode == 0 and strip_ts(events(p.stdout)) == strip_ts(base_evs), p.stderr
 test("bad files: missing, not a capture, cut off, unknown link type; stdin", bad_files)
+
+def json_contract():
+    ver = open(os.path.join(TOP, "Kbuild")).read().split("SYNFIN_VERSION := ")[1].split()[0]
+    out = run("--version").stdout.strip()
+    assert out == synfin_json.VERSION_LINE.format(version=ver), f"--version says {out!r}"
+    evs = events(run("read", "--json", base).stdout)
+    kinds = {synfin_json.kind(e) for e in evs}
+    assert {"segment", "summary"} <= kinds, kinds
+    for e in evs:
+        for gone in synfin_json.GONE.get(synfin_json.kind(e), ()):
+            assert gone not in e, f"format 1's key {gone} in {e}"
+    # One meaning a key: a summary's ports are the client's and the
+    # server's; a segment's sport is its sender's, whoever that is.
+    summ = [e for e in evs if e["type"] == "summary"]
+    assert summ
+    for s in summ:
+        segs = [e for e in evs if e["type"] == "segment" and e["conn"] == s["conn"]]
+        for e in segs:
+            want = (s["client_port"], s["server_port"])
+            if e["from"] == "server":
+                want = want[::-1]
+            assert (e["sport"], e["dport"]) == want, (s, e)
+    assert any(e["from"] == "server" for e in evs if e["type"] == "segment")
+    s = summ[0]
+    # The contract is strict: a format-1 record fails it.
+    old = dict(s, cport=s["client_port"], sport=s["server_port"])
+    del old["client_port"], old["server_port"]
+    try:
+        synfin_json.check(old)
+    except ValueError:
+        return
+    raise AssertionError("a format-1 summary passed the contract")
+
+
+test("JSON format 2: --version says it; every key one meaning (client_port/server_port in summaries)", json_contract)
+
 
 # ---- real captures from other projects ----
 # history, conn_state and how it ended, per connection (Zeek's own

@@ -104,7 +104,7 @@ def main():
     for ev in events:
         if ev["type"] in ("segment", "timeout") and port in (ev["sport"], ev["dport"]):
             conns.setdefault(ev["conn"], []).append(ev)
-        if ev["type"] == "summary" and ev["sport"] == port:
+        if ev["type"] == "summary" and ev["server_port"] == port:
             summaries.setdefault(ev["conn"], []).append(ev)
     packets = list(read_pcap(ppath))
 

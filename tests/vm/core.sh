@@ -168,8 +168,8 @@ test_netns_delete() {
 	ip netns exec sfa "$PY" "$here/traffic.py" hold 192.0.2.2 9101 &
 	holder=$!
 	for _ in $(seq 600); do
-		na=$(ip netns exec sfa "$SYNFIN" flows --json | grep -c '"sport":9101,"client_state":"ESTABLISHED"')
-		nb=$(ip netns exec sfb "$SYNFIN" flows --json | grep -c '"sport":9101,"client_state":"ESTABLISHED"')
+		na=$(ip netns exec sfa "$SYNFIN" flows --json | grep -c '"server_port":9101,"client_state":"ESTABLISHED"')
+		nb=$(ip netns exec sfb "$SYNFIN" flows --json | grep -c '"server_port":9101,"client_state":"ESTABLISHED"')
 		[ "$na" -ge 1 ] && [ "$nb" -ge 1 ] && break
 		sleep 0.1
 	done

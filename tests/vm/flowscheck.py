@@ -28,7 +28,7 @@ assert acc.recv(5) == b"hello"
 acc.sendall(b"hi")
 assert cli.recv(2) == b"hi"
 
-mine = [f for f in flows() if f["sport"] == 9300]
+mine = [f for f in flows() if f["server_port"] == 9300]
 print(mine)
 assert len(mine) == 1, mine
 f = mine[0]

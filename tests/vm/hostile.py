@@ -495,8 +495,8 @@ def conn(args):
 
     events = [e for e in lines if mine_event(e)]
     summaries = [e for e in lines if e.get("type") == "summary" and
-                 (e["sport"] == port or e["cport"] == port) and
-                 (cport is None or int(cport) in (e["cport"], e["sport"]))]
+                 (e["server_port"] == port or e["client_port"] == port) and
+                 (cport is None or int(cport) in (e["client_port"], e["server_port"]))]
     lost = sum((e["count"] or 0) for e in lines if e.get("type") == "lost")
     conns = []
     for e in events:
@@ -516,7 +516,7 @@ def conn(args):
             print(f"  #{c} {e['type']} {e['from']} {','.join(e['flags'])} seq={e['seq']} "
                   f"-> {e['client_state']}/{e['server_state']} {' '.join(e['anomalies'])}")
         for s in summ:
-            print(f"  #{c} summary: {s['client']}:{s['cport']} -> {s['server']}:{s['sport']} "
+            print(f"  #{c} summary: {s['client']}:{s['client_port']} -> {s['server']}:{s['server_port']} "
                   f"end {s['end']} ({s['how']}) segments c>s {s['client_segments']} "
                   f"s>c {s['server_segments']} history {s['history']} conn_state {s['conn_state']}")
         if "--from-syn" in args:
@@ -529,8 +529,8 @@ def conn(args):
             errors.append(f"#{c}: {len(summ)} summaries, want 1")
             continue
         s = summ[0]
-        if s["sport"] != port:
-            errors.append(f"#{c}: roles reversed: the server port is {s['sport']}")
+        if s["server_port"] != port:
+            errors.append(f"#{c}: roles reversed: the server port is {s['server_port']}")
         if want_cs and s["conn_state"] != want_cs:
             errors.append(f"#{c}: conn_state {s['conn_state']}, want {want_cs}")
         if "--not-evicted" in args and s["end"] == "evicted":
@@ -556,15 +556,15 @@ def conn(args):
 def established(args):
     path, cport = args[0], int(args[1])
     flows = [json.loads(l) for l in open(path) if l.strip()]
-    mine = [f for f in flows if cport in (f["cport"], f["sport"])]
+    mine = [f for f in flows if cport in (f["client_port"], f["server_port"])]
     for f in mine:
-        print(f"  flow #{f['conn']} {f['client']}:{f['cport']} -> {f['server']}:{f['sport']} "
+        print(f"  flow #{f['conn']} {f['client']}:{f['client_port']} -> {f['server']}:{f['server_port']} "
               f"{f['client_state']}/{f['server_state']} history {f['history']}")
     if len(mine) != 1:
         print(f"  {len(mine)} flows with port {cport} (of {len(flows)}), want 1")
         return 1
     f = mine[0]
-    if f["cport"] != cport or (f["client_state"], f["server_state"]) != ("ESTABLISHED", "ESTABLISHED"):
+    if f["client_port"] != cport or (f["client_state"], f["server_state"]) != ("ESTABLISHED", "ESTABLISHED"):
         print("  WRONG: want client port %d, ESTABLISHED/ESTABLISHED" % cport)
         return 1
     return 0

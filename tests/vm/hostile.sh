@@ -76,7 +76,7 @@ hostile_del() { # n netns...
 hostile_wait_established() { # netns cport
 	local run=()
 	[ -n "$1" ] && run=(ip netns exec "$1")
-	local re="\"cport\":$2,\"server\":\"[^\"]*\",\"sport\":[0-9]+,\"client_state\":\"ESTABLISHED\",\"server_state\":\"ESTABLISHED\""
+	local re="\"client_port\":$2,\"server\":\"[^\"]*\",\"server_port\":[0-9]+,\"client_state\":\"ESTABLISHED\",\"server_state\":\"ESTABLISHED\""
 	for _ in $(seq 100); do
 		[[ $("${run[@]}" "$SYNFIN" flows --json) =~ $re ]] && return 0
 		sleep 0.1
@@ -112,7 +112,7 @@ hostile_settle() { # file port [n]
 	local end=$((SECONDS + 10))
 	sleep 1.5
 	while [ $SECONDS -lt $end ]; do
-		[ "$(grep -c "^{\"type\":\"summary\".*,\"sport\":$2," "$1")" -ge "${3:-1}" ] && return 0
+		[ "$(grep -c "^{\"type\":\"summary\".*,\"server_port\":$2," "$1")" -ge "${3:-1}" ] && return 0
 		sleep 0.3
 	done
 }

@@ -23,7 +23,7 @@ def main():
     t = vmstats.total(args.stats)
     assert t["events_written"] == t["events_sent"] + t["events_unheard"] + t["nl_send_failed"], t
     evs = vmstats.events(args.after)
-    summ = [e for e in evs if e["type"] == "summary" and e["sport"] == 9450]
+    summ = [e for e in evs if e["type"] == "summary" and e["server_port"] == 9450]
     assert len(summ) == 1 and summ[0]["conn_state"] == "SF", evs
     with open(args.killed) as f:
         killed = sum(1 for _ in f)

@@ -20,16 +20,20 @@ reader's count of each must be --counts, the module's own counters.
 """
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import synfin_json  # noqa: E402  (the JSON contract, checked on every record)
 
 SAME_EVENT = ("type", "index", "family", "src", "sport", "dst", "dport", "from",
               "flags", "seq", "ack", "rel_seq", "rel_ack", "win", "len",
               "client_state", "server_state", "transitions", "anomalies",
               "history", "conn_state", "client_segments", "server_segments",
               "client_bytes", "server_bytes")
-SAME_SUMMARY = ("family", "client", "cport", "server", "sport", "end", "end_by",
+SAME_SUMMARY = ("family", "client", "client_port", "server", "server_port", "end", "end_by",
                 "how", "client_state", "server_state", "handshake_complete",
                 "client_segments", "server_segments", "client_bytes",
                 "server_bytes", "history", "conn_state")
@@ -41,7 +45,7 @@ def by_connection(evs, port):
         if e["type"] == "lost":
             raise SystemExit(f"lost events in {e}")
         if e["type"] == "summary":
-            if port in (e["cport"], e["sport"]):
+            if port in (e["client_port"], e["server_port"]):
                 conns.setdefault(e["conn"], {"events": [], "summary": []})["summary"].append(e)
         elif port in (e["sport"], e["dport"]):
             conns.setdefault(e["conn"], {"events": [], "summary": []})["events"].append(e)
@@ -65,7 +69,7 @@ def main():
     ap.add_argument("--counts", help="EVICTED,UNTRACKED the module counted")
     args = ap.parse_args()
     port = args.port
-    live = [json.loads(l) for l in open(args.live) if l.strip()]
+    live = synfin_json.records(open(args.live).read())
     cmd = [args.synfin, "read", "--json", "--time-wait-ms", args.time_wait_ms]
     if args.max_flows:
         cmd += ["--max-flows", args.max_flows]
@@ -74,7 +78,7 @@ def main():
         print(f"synfin read failed ({p.returncode}): {p.stderr}")
         return 1
     print(p.stderr.strip())
-    offline = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    offline = synfin_json.records(p.stdout)
     a, b = by_connection(live, port), by_connection(offline, port)
     errors = []
     if args.counts:
