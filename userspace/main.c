@@ -27,20 +27,18 @@ static const struct command {
 	const char *name;
 	int (*run)(const struct sf_cmdline *cl);
 	const char *synopsis;	/* after "synfin " in the usage */
-	const char *help;	/* continued lines indented to the text */
+	const char *help;	/* one line */
 	const char *operand;	/* what it wants after its name, or NULL */
 } commands[] = {
 	/* The first is the default. */
 	{
 		.name = "watch", .run = sf_cmd_watch,
 		.synopsis = "[watch] [OPTIONS]",
-		.help = "print TCP handshakes and teardowns as they happen, one\n"
-			"          line per event and a summary per connection when it ends",
+		.help = "TCP handshakes and teardowns as they happen (the default)",
 	}, {
 		.name = "read", .run = sf_cmd_read,
 		.synopsis = "read FILE [OPTIONS]",
-		.help = "the same from a pcap or pcapng file (\"-\" for stdin):\n"
-			"          Ethernet, Linux cooked v1/v2, BSD loopback, raw IP",
+		.help = "the same from a pcap or pcapng file (\"-\" for stdin)",
 		.operand = "a capture file (\"-\" for stdin)",
 	}, {
 		.name = "flows", .run = sf_cmd_flows,
@@ -76,37 +74,29 @@ static void usage(FILE *out)
 		fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].help);
 	fprintf(out,
 		"\n"
-		"  --json            one JSON object per line: events, then a\n"
-		"                    \"summary\" object per connection\n"
-		"  --ladder          draw each connection when it ends: client and\n"
-		"                    server columns, a row per segment\n"
-		"  --absolute        raw sequence numbers (default: relative to\n"
-		"                    each side's ISN)\n"
-		"  --color WHEN      auto (default: on a terminal, unless NO_COLOR\n"
-		"                    is set), always or never\n"
-		"  --port N          only connections with port N at either end\n"
-		"  --host ADDR       only connections with ADDR at either end\n"
-		"  --state S[,S...]  only connections that: ended as S (four_way,\n"
-		"                    three_way, simultaneous, reset, refused,\n"
-		"                    timed_out, evicted, no_fin, open); have Zeek\n"
-		"                    conn_state S (S0, SF, REJ, RSTO, ...); never\n"
-		"                    finished the handshake (incomplete) or did\n"
-		"                    (complete); or had a side in TCP state S\n"
-		"                    (SYN_RCVD, CLOSING, ...). watch then prints a\n"
-		"                    connection when it ends. flows: a side in S\n"
-		"  --rcvbuf BYTES    watch: socket receive buffer (default 16 MiB)\n"
-		"  --time-wait-ms MS read: TIME_WAIT length (default 60000)\n"
-		"  --max-flows N     read: connections tracked at once (default\n"
-		"                    65536; when full, evicted as the module does)\n"
+		"  --json             one JSON object per line\n"
+		"  --ladder           draw each connection as a ladder when it ends\n"
+		"  --absolute         raw sequence numbers, not relative to the ISNs\n"
+		"  --color WHEN       auto (the default), always or never\n"
+		"  --port N           only connections with port N at either end\n"
+		"  --host ADDR        only connections with address ADDR at either end\n"
+		"  --state S[,S...]   only connections that ended as S, have Zeek\n"
+		"                     conn_state S, are incomplete or complete, or had\n"
+		"                     a side in TCP state S (flows: have one now)\n"
+		"  --rcvbuf BYTES     watch: socket receive buffer (default 16 MiB)\n"
+		"  --time-wait-ms MS  read: how long TIME_WAIT lasts (default 60000)\n"
+		"  --max-flows N      read: connections tracked at once (default 65536)\n"
+		"  --help             print this and exit\n"
+		"  --version          print the version and the JSON format, and exit\n"
 		"\n"
-		"Repeated --port, --host and --state widen the choice (any may\n"
-		"match); different ones narrow it (all must).\n"
-		"watch, flows and stats need the synfin module loaded and\n"
-		"CAP_NET_ADMIN in the network namespace's user namespace, and show\n"
-		"that namespace only.\n"
+		"exit status:\n"
+		"  0 ok\n"
+		"  1 error (read: a file unreadable, cut off, or not a capture it reads)\n"
+		"  2 usage error\n"
+		"  3 module not loaded, or unloaded while watching\n"
+		"  4 permission denied (CAP_NET_ADMIN needed)\n"
 		"\n"
-		"exit status: 0 ok, 1 error (read: unreadable or cut-off file),\n"
-		"2 usage, 3 module not loaded or unloaded, 4 permission denied\n");
+		"See synfin(8).\n");
 }
 
 static int parse_uint(const char *opt, const char *arg, long lo, long hi,
