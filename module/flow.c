@@ -718,7 +718,7 @@ u32 synfin_flows_active(void)
 }
 
 static void flow_snapshot(struct synfin_flow *flow,
-			  struct synfin_flow_info *info)
+			  struct synfin_flow_snapshot *info)
 {
 	const union synfin_addr *caddr, *saddr;
 
@@ -739,7 +739,7 @@ static void flow_snapshot(struct synfin_flow *flow,
 int synfin_flow_walk(struct net *net, unsigned long *bucket,
 		     unsigned long *skip, synfin_flow_fill_t fill, void *arg)
 {
-	struct synfin_flow_info info;
+	struct synfin_flow_snapshot info;
 	int err = 0;
 
 	for (; *bucket <= bucket_mask; (*bucket)++, *skip = 0) {

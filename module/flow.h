@@ -28,7 +28,7 @@ bool synfin_pkt_csum_bad(struct synfin_pkt *pkt);
 struct synfin_net;
 
 /* A consistent copy of one flow, for dumps. */
-struct synfin_flow_info {
+struct synfin_flow_snapshot {
 	u64 conn;
 	u64 first_ns;
 	u64 last_ns;
@@ -53,7 +53,7 @@ void synfin_flow_flush(struct net *net);
 
 u32 synfin_flows_active(void);
 
-typedef int (*synfin_flow_fill_t)(const struct synfin_flow_info *info,
+typedef int (*synfin_flow_fill_t)(const struct synfin_flow_snapshot *info,
 				  void *arg);
 /*
  * Call @fill for each flow of @net from position (*bucket, *skip) on;

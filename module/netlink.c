@@ -298,16 +298,17 @@ int synfin_nl_put_lost(struct sk_buff *skb, struct net *net, int cpu,
 	return 0;
 }
 
-struct flow_dump {
+/* The message a part of a GET_FLOWS dump is filling. */
+struct dump_part {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
 };
 
-static int put_flow(const struct synfin_flow_info *fi, void *arg)
+static int put_flow(const struct synfin_flow_snapshot *fi, void *arg)
 {
-	struct flow_dump *fd = arg;
-	struct netlink_callback *cb = fd->cb;
-	struct sk_buff *skb = fd->skb;
+	struct dump_part *part = arg;
+	struct netlink_callback *cb = part->cb;
+	struct sk_buff *skb = part->skb;
 	int alen = addr_len(fi->family);
 	struct nlattr *nest;
 	void *hdr;
@@ -347,7 +348,7 @@ static int put_flow(const struct synfin_flow_info *fi, void *arg)
 
 static int synfin_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct flow_dump fd = { .skb = skb, .cb = cb };
+	struct dump_part part = { .skb = skb, .cb = cb };
 	struct net *net = sock_net(skb->sk);
 	int err;
 
@@ -359,7 +360,7 @@ static int synfin_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
 	 * 0, which nl_dump_check_consistent() takes for "not set").
 	 */
 	cb->seq = (u32)atomic_read(&synfin_pernet(net)->flows_gen) << 1 | 1;
-	err = synfin_flow_walk(net, &cb->args[0], &cb->args[1], put_flow, &fd);
+	err = synfin_flow_walk(net, &cb->args[0], &cb->args[1], put_flow, &part);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;	/* full: continue in the next part */
 	return err ? err : skb->len;
