@@ -59,7 +59,10 @@ _SUMMARY = {
     "client_bytes": (INT, NONE), "server_bytes": (INT, NONE),
     "end": (STR,), "end_by": (STR, NONE), "how": (STR,),
     "client_state": (STR,), "server_state": (STR,),
-    "handshake_complete": (BOOL,), "history": (STR,), "conn_state": (STR,),
+    # null only in the summaries `watch --state` prints at exit for
+    # connections still open, which have had no final event
+    "handshake_complete": (BOOL,), "history": (STR, NONE),
+    "conn_state": (STR, NONE),
 }
 _FLOW = {
     "conn": (INT,), "family": (STR,), "client": (STR,), "client_port": (INT,),
