@@ -282,7 +282,8 @@ out:
 void synfin_drain_ready(void)
 {
 	mutex_lock(&drain_lock);
-	WRITE_ONCE(requests_ready, true);
+	/* Pairs with synfin_drain_is_ready(): all that came up before it. */
+	smp_store_release(&requests_ready, true);
 	mutex_unlock(&drain_lock);
 }
 
@@ -298,9 +299,11 @@ void synfin_drain_unready(void)
 	mutex_unlock(&drain_lock);
 }
 
+/* Lockless, for dumps: ready means all that came up before it is seen. */
 bool synfin_drain_is_ready(void)
 {
-	return READ_ONCE(requests_ready);
+	/* Pairs with the release in synfin_drain_ready(). */
+	return smp_load_acquire(&requests_ready);
 }
 
 /*
@@ -622,7 +625,7 @@ void synfin_drain_commit(void)
 	 * Only this CPU adds, one at a time, so the count passes the mark
 	 * on its way up: drained at once, once per filling.
 	 */
-	if (synfin_ring_commit(&rings) == ring_kick_at)
+	if (synfin_ring_commit(&rings) == ring_kick_at && ring_kick_at)
 		mod_delayed_work(drain_wq, &drain_work, 0);
 	else
 		synfin_drain_kick();

@@ -8,6 +8,7 @@
  * (drain.c), which sends them, and flows for dumps.
  */
 #include <linux/cpumask.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
@@ -96,7 +97,7 @@ static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	cpus = kcalloc(nr_cpu_ids, sizeof(*cpus), GFP_KERNEL);
+	cpus = kvcalloc(nr_cpu_ids, sizeof(*cpus), GFP_KERNEL);
 	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE + nr_cpu_ids * 320, GFP_KERNEL);
 	err = -ENOMEM;
 	if (!cpus || !msg)
@@ -115,13 +116,13 @@ static int synfin_get_stats(struct sk_buff *skb, struct genl_info *info)
 	for_each_possible_cpu(cpu)
 		if (stats_put(msg, SYNFIN_A_STATS_CPU, cpu, &cpus[cpu]))
 			goto err;
-	kfree(cpus);
+	kvfree(cpus);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 
 err:
 	nlmsg_free(msg);
-	kfree(cpus);
+	kvfree(cpus);
 	return err;
 }
 
