@@ -5,7 +5,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# = 0 ]; then
 	# Default: every installed kernel, which must include 6.1 and 6.12.
-	mapfile -t kernels < <("$top/scripts/kernels.sh")
+	read -r -a kernels < <("$top/scripts/kernels.sh")
 	set -- "${kernels[@]}"
 	case " $* " in *" 6.1."*) ;; *) echo "vm-tests: no 6.1 kernel with headers" >&2; exit 1 ;; esac
 	case " $* " in *" 6.12."*) ;; *) echo "vm-tests: no 6.12 kernel with headers" >&2; exit 1 ;; esac
