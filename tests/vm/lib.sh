@@ -40,11 +40,18 @@ check() { # name command...: PASS if the command succeeds, else FAIL (status 1)
 # ---- background processes, stopped in reverse order by stop_all ----
 pids=()
 bg() { "$@" & pids+=($!); }
+# A capture that tcpdump says is incomplete is no reference for what the
+# module saw: each one fails the test, saying so.
 stop_all() {
-	local p
+	local p c drops
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 	pids=()
+	for c in "${captures[@]}"; do
+		drops=$(sed -n 's/^\([0-9]*\) packets* dropped by kernel$/\1/p' "$OUT/$c.tcpdump.log")
+		[ "${drops:-0}" = 0 ] || ko "tcpdump dropped $drops packets of $c: the capture is incomplete"
+	done
+	captures=()
 }
 
 # The command prefix that runs in namespace $1 (none: the initial one),
@@ -74,13 +81,20 @@ settle() { sleep 2; }
 capopts=()
 
 # Start tcpdump into $OUT/NAME.pcap and wait until it is capturing.
+# Headers are all the tests read (lengths come from the IP header), so
+# the snaplen is short and the buffer larger: libpcap sizes its ring's
+# blocks for the snaplen (on lo: 32 blocks of 128 KiB by default, 2533 of
+# 4 KiB with these options), immediate mode hands a block over as soon as
+# it holds a packet, and a tcpdump slowed by writing each packet over 9p
+# under emulation dropped packets with the default ring.
+captures=()
 capture() { # name netns iface filter...
 	local name=$1 ns=$2 dev=$3 ns_run
 	shift 3
 	ns_prefix "$ns"
-	"${ns_run[@]}" tcpdump -Z root -U --immediate-mode -n -i "$dev" "${capopts[@]}" \
+	"${ns_run[@]}" tcpdump -Z root -U --immediate-mode -s 1024 -B 8192 -n -i "$dev" "${capopts[@]}" \
 		-w "$OUT/$name.pcap" "$@" 2> "$OUT/$name.tcpdump.log" &
-	pids+=($!)
+	pids+=($!) captures+=("$name")
 	for _ in $(seq 100); do
 		grep -q "listening on" "$OUT/$name.tcpdump.log" && return 0
 		sleep 0.05
