@@ -15,7 +15,8 @@
 #                             built from Debian's linux-source (cached)
 #   make check-kcsan          the VM suite on the same kernel with KCSAN
 #                             instead of KASAN (data races; cached too)
-#   make bench                overhead against conntrack and tcpdump, in QEMU:
+#   make bench                overhead against conntrack, tcpdump, tcpstates
+#                             and bpftrace, and where it goes, in QEMU:
 #                             BENCHMARKS.md (not part of make check)
 #   make install [KVER=<release>] [DESTDIR=...] [PREFIX=/usr]
 #                             module, reader and man page synfin(8)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Install what building and testing synfin needs, on Debian 12, as root.
 # Does nothing when everything is already there. With "bench": what
-# `make bench` needs too (the plot).
+# `make bench` needs too (the plot, the BPF peers bcc's tcpstates and
+# bpftrace, and perf for the cost table).
 set -euo pipefail
 
 pkgs=(
@@ -18,7 +19,7 @@ pkgs=(
 	tcpdump socat iproute2 util-linux procps nftables conntrack
 	clang libfuzzer-14-dev hping3 iperf3
 )
-[ "${1:-}" = bench ] && pkgs+=(python3-matplotlib)
+[ "${1:-}" = bench ] && pkgs+=(python3-matplotlib bpfcc-tools bpftrace linux-perf)
 
 missing=()
 for p in "${pkgs[@]}"; do
