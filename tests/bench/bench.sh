@@ -142,17 +142,23 @@ bpf_ready() { # pid timeout
 helpers=()
 reason=
 readers() { # options...: a synfin watch in each namespace
-	local ns
+	local ns pid
+	declare -A pids=()
 	for ns in $nss; do
 		ip netns exec "$ns" "$SYNFIN" watch "$@" > /dev/null 2> "/tmp/reader-$ns.err" &
 		helpers+=($!)
+		pids[$ns]=$!
 	done
 	for ns in $nss; do
 		for _ in $(seq 100); do grep -q watching "/tmp/reader-$ns.err" && break; sleep 0.05; done
 	done
+	# One that has not said "watching" yet is waited for no longer; one
+	# that exited cannot run.
 	for ns in $nss; do
-		if ! grep -q watching "/tmp/reader-$ns.err"; then
-			reason="synfin watch $* in $ns did not start: $(errors "/tmp/reader-$ns.err")"
+		pid=${pids[$ns]}
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			reason="synfin watch $* in $ns exited ($?): $(errors "/tmp/reader-$ns.err")"
 			return 1
 		fi
 	done
@@ -189,7 +195,7 @@ on() {
 	conntrack)
 		ct_rule
 		for ns in $nss; do
-			ip netns exec "$ns" conntrack -E -p tcp > /dev/null 2>&1 &
+			ip netns exec "$ns" conntrack -E -p tcp > /dev/null 2> "/tmp/ct-$ns.err" &
 			helpers+=($!)
 		done
 		sleep 0.5 ;;
@@ -224,11 +230,20 @@ off() {
 	case $1 in
 	synfin|synfin_bare|synfin_summaries) rmmod synfin 2>/dev/null ;;
 	hooks_only) rmmod synfin_nullhook ;;
+	# What the peers say they lost, on stderr: bcc what its perf buffers
+	# dropped, tcpdump what the kernel dropped, conntrack -E each time
+	# its socket overflowed (ENOBUFS: an unknown number each).
 	tcpstates)
 		[ -n "${skipped[tcpstates]:-}" ] && return
-		# bcc says on stderr what its perf buffers dropped.
 		n=$(awk '/[Ll]ost [0-9]+ samples/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i } END { print s + 0 }' /tmp/tcpstates.err)
 		emit "{\"phase\":\"peer\",\"config\":\"tcpstates\",\"round\":$r,\"lost\":$n}" ;;
+	tcpdump)
+		n=$(awk '/packets dropped by kernel/ { s += $1 } END { print s + 0 }' /tmp/td.err)
+		emit "{\"phase\":\"peer\",\"config\":\"tcpdump\",\"round\":$r,\"lost\":$n}" ;;
+	conntrack)
+		n=$(cat /tmp/ct-*.err 2>/dev/null | grep -c ENOBUFS)
+		rm -f /tmp/ct-*.err
+		emit "{\"phase\":\"peer\",\"config\":\"conntrack\",\"round\":$r,\"overflows\":$n}" ;;
 	esac
 }
 
