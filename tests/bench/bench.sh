@@ -121,8 +121,9 @@ down() {
 # A BPF tracer is ready once it has attached (it holds a perf event) and
 # sleeps in its poll loop: bcc's tcpstates prints its header between the
 # two, after compiling its program with clang, which takes a while here.
-# Nothing is measured before. False if it died or took over $2 s.
-bpf_ready() { # pid timeout
+# Nothing is measured before. False if it died or took over $2 s (said
+# in its error file $4); $3 names it in the log.
+bpf_ready() { # pid timeout name errfile
 	local i w
 	for i in $(seq "$2"); do
 		kill -0 "$1" 2>/dev/null || return 1

@@ -83,10 +83,10 @@ capopts=()
 # Start tcpdump into $OUT/NAME.pcap and wait until it is capturing.
 # Headers are all the tests read (lengths come from the IP header), so
 # the snaplen is short and the buffer larger: libpcap sizes its ring's
-# blocks for the snaplen (on lo: 32 blocks of 128 KiB by default, 2533 of
-# 4 KiB with these options), immediate mode hands a block over as soon as
-# it holds a packet, and a tcpdump slowed by writing each packet over 9p
-# under emulation dropped packets with the default ring.
+# blocks for the snaplen (on lo, as its PACKET_RX_RING request shows: 32
+# blocks of 128 KiB by default, 2533 of 4 KiB with these options), and a
+# tcpdump slowed by writing each packet over 9p under emulation dropped
+# packets with the default ring.
 captures=()
 capture() { # name netns iface filter...
 	local name=$1 ns=$2 dev=$3 ns_run
