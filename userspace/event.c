@@ -338,32 +338,55 @@ static void octets_init(void)
 	octets.ready = true;
 }
 
+/*
+ * IPv4 by hand: glibc's inet_ntop() formats it with sprintf(), a third of
+ * the reader's time at a high event rate. Each octet's copy writes 4
+ * bytes: the next dot lands on the fourth; the last copy and its dot
+ * end at byte 15 at most, within INET_ADDRSTRLEN. No NUL is written.
+ */
+static char *ipv4_text(char *p, const uint8_t *addr)
+{
+	int i;
+
+	if (!octets.ready)
+		octets_init();
+	for (i = 0; i < 4; i++) {
+		memcpy(p, octets.o[addr[i]].s, 4);
+		p += octets.o[addr[i]].len;
+		*p++ = '.';
+	}
+	return p - 1;
+}
+
+/*
+ * An address's text at @p, with no NUL: @p has room for INET6_ADDRSTRLEN
+ * bytes. Returns where it ends, or NULL if inet_ntop() failed.
+ */
+static char *addr_text(char *p, uint8_t family, const uint8_t *addr)
+{
+	if (family == AF_INET)
+		return ipv4_text(p, addr);
+	if (!inet_ntop(AF_INET6, addr, p, INET6_ADDRSTRLEN))
+		return NULL;
+	return p + strlen(p);
+}
+
 size_t sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
 {
-	/*
-	 * IPv4 by hand: glibc's inet_ntop() formats it with sprintf(), a
-	 * third of the reader's time at a high event rate. Each octet's
-	 * copy writes 4 bytes: the next dot, or the NUL, lands on the
-	 * fourth; the last ends at byte 15 of the 16 INET_ADDRSTRLEN has.
-	 */
-	if (family == AF_INET && len >= INET_ADDRSTRLEN) {
-		size_t n = 0;
-		int i;
+	char *end = NULL;
 
-		if (!octets.ready)
-			octets_init();
-		for (i = 0; i < 4; i++) {
-			memcpy(buf + n, octets.o[addr[i]].s, 4);
-			n += octets.o[addr[i]].len;
-			buf[n++] = '.';
-		}
-		buf[--n] = '\0';
-		return n;
-	}
-	if (!inet_ntop(family == AF_INET ? AF_INET : AF_INET6, addr, buf,
-		       (socklen_t)len))
+	if (len >= INET6_ADDRSTRLEN ||
+	    (family == AF_INET && len >= INET_ADDRSTRLEN))
+		end = addr_text(buf, family, addr);
+	else if (inet_ntop(family == AF_INET ? AF_INET : AF_INET6, addr, buf,
+			   (socklen_t)len))
+		end = buf + strlen(buf);
+	if (!end) {
 		snprintf(buf, len, "?");
-	return strlen(buf);
+		return strlen(buf);
+	}
+	*end = '\0';
+	return (size_t)(end - buf);
 }
 
 static const char *const flag_names[8] = {
@@ -426,10 +449,14 @@ static struct {
 
 static void jn_quoted(struct jname *n, const char *name)
 {
-	char buf[sizeof(n->s) + 1];
+	/* no snprintf(): a short capture has fewer events than names */
+	size_t len = strnlen(name, sizeof(n->s) - 2);
 
-	snprintf(buf, sizeof(buf), "\"%s\"", name);
-	jname_set(n, buf);
+	memset(n->s, 0, sizeof(n->s));
+	n->s[0] = '"';
+	memcpy(n->s + 1, name, len);
+	n->s[len + 1] = '"';
+	n->len = (uint8_t)(len + 2);
 }
 
 static void jn_init(void)
@@ -460,151 +487,177 @@ static const struct jname *jn_side(unsigned int side)
 }
 
 /* ["name",...] of the bits set in @bits, lowest first. */
-static void j_bits(struct jline *j, uint32_t bits, const struct jname *names)
+static char *jp_bits(char *p, uint32_t bits, const struct jname *names)
 {
-	bool first = true;
-
-	j_lit(j, "[");
-	while (bits) {
-		unsigned int bit = (unsigned int)__builtin_ctz(bits);
-
+	*p++ = '[';
+	if (bits) {
+		p = jp_jname(p, &names[__builtin_ctz(bits)]);
 		bits &= bits - 1;
-		if (!first)
-			j_lit(j, ",");
-		first = false;
-		j_jname(j, &names[bit]);
+		while (bits) {
+			*p++ = ',';
+			p = jp_jname(p, &names[__builtin_ctz(bits)]);
+			bits &= bits - 1;
+		}
 	}
-	j_lit(j, "]");
+	*p++ = ']';
+	return p;
 }
 
-/* An address, as the text output writes it, in place (jline.h: room). */
-static void j_addr(struct jline *j, uint8_t family, const uint8_t *addr)
+/* An address, as the text output writes it ("?" if it has none). */
+static char *jp_addr(char *p, uint8_t family, const uint8_t *addr)
 {
-	j->len += sf_addr_str(family, addr, j->buf + j->len, INET6_ADDRSTRLEN);
+	char *end = addr_text(p, family, addr);
+
+	if (!end) {
+		*p = '?';
+		end = p + 1;
+	}
+	return end;
 }
 
+/*
+ * Keys and the punctuation around them are merged into as few literals
+ * as the line allows, each one copy; numbers go through jp_u32() where
+ * the field has 32 bits.
+ */
 void sf_event_json(FILE *out, const struct sf_event *ev)
 {
 	bool seg = ev->type == SYNFIN_EV_SEGMENT;
 	struct jline j;
+	char *p = j.buf;
 	uint32_t rel;
 	unsigned int i;
 
 	if (!jn.ready)
 		jn_init();
-	j_init(&j);
 	switch (ev->type) {
 	case SYNFIN_EV_SEGMENT:
-		j_lit(&j, "{\"type\":\"segment\",");
+		p = jp_lit(p, "{\"type\":\"segment\",\"ts_ns\":");
 		break;
 	case SYNFIN_EV_TIMEOUT:
-		j_lit(&j, "{\"type\":\"timeout\",");
+		p = jp_lit(p, "{\"type\":\"timeout\",\"ts_ns\":");
 		break;
 	default:
-		j_lit(&j, "{\"type\":\"lost\",");
+		p = jp_lit(p, "{\"type\":\"lost\",\"ts_ns\":");
 		break;
 	}
-	j_num(&j, "\"ts_ns\":", ev->ts_ns);
-	if (ev->cpu_unknown)
-		j_lit(&j, "\"cpu\":null,");
-	else
-		j_num(&j, "\"cpu\":", ev->cpu);
-	if (ev->netns_unknown) {
-		j_lit(&j, "\"netns\":null");
+	p = jp_u64(p, ev->ts_ns);
+	if (ev->cpu_unknown) {
+		p = jp_lit(p, ",\"cpu\":null,\"netns\":");
 	} else {
-		j_lit(&j, "\"netns\":");
-		j_u64(&j, ev->netns);
+		p = jp_lit(p, ",\"cpu\":");
+		p = jp_u32(p, ev->cpu);
+		p = jp_lit(p, ",\"netns\":");
 	}
+	if (ev->netns_unknown)
+		p = jp_lit(p, "null");
+	else
+		p = jp_u32(p, ev->netns);
 	if (ev->type == SYNFIN_EV_LOST) {
-		j_lit(&j, ",\"conn\":null,\"index\":null,\"family\":null,"
-		      "\"src\":null,\"sport\":null,\"dst\":null,\"dport\":null,"
-		      "\"from\":null,\"flags\":[],\"seq\":null,\"ack\":null,"
-		      "\"rel_seq\":null,\"rel_ack\":null,\"win\":null,"
-		      "\"len\":null,\"client_state\":null,"
-		      "\"server_state\":null,\"transitions\":[],"
-		      "\"anomalies\":[],\"count\":");
+		p = jp_lit(p, ",\"conn\":null,\"index\":null,\"family\":null,"
+			   "\"src\":null,\"sport\":null,\"dst\":null,\"dport\":null,"
+			   "\"from\":null,\"flags\":[],\"seq\":null,\"ack\":null,"
+			   "\"rel_seq\":null,\"rel_ack\":null,\"win\":null,"
+			   "\"len\":null,\"client_state\":null,"
+			   "\"server_state\":null,\"transitions\":[],"
+			   "\"anomalies\":[],\"count\":");
 		if (ev->lost)
-			j_u64(&j, ev->lost);
+			p = jp_u64(p, ev->lost);
 		else
-			j_lit(&j, "null");
-		j_lit(&j, "}\n");
-		j_write(&j, out);
+			p = jp_lit(p, "null");
+		p = jp_lit(p, "}\n");
+		fwrite_unlocked(j.buf, 1, (size_t)(p - j.buf), out);
 		return;
 	}
-	j_lit(&j, ",");
-	j_num(&j, "\"conn\":", ev->conn);
-	j_num(&j, "\"index\":", ev->index);
+	p = jp_lit(p, ",\"conn\":");
+	p = jp_u64(p, ev->conn);
+	p = jp_lit(p, ",\"index\":");
+	p = jp_u32(p, ev->index);
 	if (ev->family == AF_INET)
-		j_lit(&j, "\"family\":\"ipv4\",\"src\":\"");
+		p = jp_lit(p, ",\"family\":\"ipv4\",\"src\":\"");
 	else
-		j_lit(&j, "\"family\":\"ipv6\",\"src\":\"");
-	j_addr(&j, ev->family, ev->saddr);
-	j_lit(&j, "\",");
-	j_num(&j, "\"sport\":", ev->sport);
-	j_lit(&j, "\"dst\":\"");
-	j_addr(&j, ev->family, ev->daddr);
-	j_lit(&j, "\",");
-	j_num(&j, "\"dport\":", ev->dport);
-	if (seg)
-		j_key_name(&j, "\"from\":", jn_side(ev->from));
-	else
-		j_lit(&j, "\"from\":null,");
-	j_lit(&j, "\"flags\":");
-	j_bits(&j, ev->flags, jn.flag);
-	j_lit(&j, ",");
+		p = jp_lit(p, ",\"family\":\"ipv6\",\"src\":\"");
+	p = jp_addr(p, ev->family, ev->saddr);
+	p = jp_lit(p, "\",\"sport\":");
+	p = jp_u32(p, ev->sport);
+	p = jp_lit(p, ",\"dst\":\"");
+	p = jp_addr(p, ev->family, ev->daddr);
+	p = jp_lit(p, "\",\"dport\":");
+	p = jp_u32(p, ev->dport);
 	if (seg) {
-		j_num(&j, "\"seq\":", ev->seq);
-		j_num(&j, "\"ack\":", ev->ack);
+		p = jp_lit(p, ",\"from\":");
+		p = jp_jname(p, jn_side(ev->from));
+		p = jp_lit(p, ",\"flags\":");
 	} else {
-		j_lit(&j, "\"seq\":null,\"ack\":null,");
+		p = jp_lit(p, ",\"from\":null,\"flags\":");
 	}
-	if (sf_rel_seq(ev, &rel))
-		j_num(&j, "\"rel_seq\":", rel);
-	else
-		j_lit(&j, "\"rel_seq\":null,");
-	if (sf_rel_ack(ev, &rel))
-		j_num(&j, "\"rel_ack\":", rel);
-	else
-		j_lit(&j, "\"rel_ack\":null,");
+	p = jp_bits(p, ev->flags, jn.flag);
 	if (seg) {
-		j_num(&j, "\"win\":", ev->win);
-		j_num(&j, "\"len\":", ev->len);
+		p = jp_lit(p, ",\"seq\":");
+		p = jp_u32(p, ev->seq);
+		p = jp_lit(p, ",\"ack\":");
+		p = jp_u32(p, ev->ack);
 	} else {
-		j_lit(&j, "\"win\":null,\"len\":null,");
+		p = jp_lit(p, ",\"seq\":null,\"ack\":null");
 	}
-	j_key_name(&j, "\"client_state\":", jn_state(ev->state[SYNFIN_CLIENT]));
-	j_key_name(&j, "\"server_state\":", jn_state(ev->state[SYNFIN_SERVER]));
-	j_lit(&j, "\"transitions\":[");
+	if (sf_rel_seq(ev, &rel)) {
+		p = jp_lit(p, ",\"rel_seq\":");
+		p = jp_u32(p, rel);
+	} else {
+		p = jp_lit(p, ",\"rel_seq\":null");
+	}
+	if (sf_rel_ack(ev, &rel)) {
+		p = jp_lit(p, ",\"rel_ack\":");
+		p = jp_u32(p, rel);
+	} else {
+		p = jp_lit(p, ",\"rel_ack\":null");
+	}
+	if (seg) {
+		p = jp_lit(p, ",\"win\":");
+		p = jp_u32(p, ev->win);
+		p = jp_lit(p, ",\"len\":");
+		p = jp_u32(p, ev->len);
+	} else {
+		p = jp_lit(p, ",\"win\":null,\"len\":null");
+	}
+	p = jp_lit(p, ",\"client_state\":");
+	p = jp_jname(p, jn_state(ev->state[SYNFIN_CLIENT]));
+	p = jp_lit(p, ",\"server_state\":");
+	p = jp_jname(p, jn_state(ev->state[SYNFIN_SERVER]));
+	p = jp_lit(p, ",\"transitions\":[");
 	for (i = 0; i < ev->ntrans; i++) {
 		if (i)
-			j_lit(&j, ",");
-		j_key_name(&j, "{\"who\":", jn_side(ev->trans[i].who));
-		j_key_name(&j, "\"from\":", jn_state(ev->trans[i].from));
-		j_lit(&j, "\"to\":");
-		j_jname(&j, jn_state(ev->trans[i].to));
-		j_lit(&j, "}");
+			*p++ = ',';
+		p = jp_lit(p, "{\"who\":");
+		p = jp_jname(p, jn_side(ev->trans[i].who));
+		p = jp_lit(p, ",\"from\":");
+		p = jp_jname(p, jn_state(ev->trans[i].from));
+		p = jp_lit(p, ",\"to\":");
+		p = jp_jname(p, jn_state(ev->trans[i].to));
+		*p++ = '}';
 	}
-	j_lit(&j, "],\"anomalies\":");
-	j_bits(&j, ev->anomalies, jn.anomaly);
+	p = jp_lit(p, "],\"anomalies\":");
+	p = jp_bits(p, ev->anomalies, jn.anomaly);
 	if (ev->conn_state) {
-		j_lit(&j, ",\"history\":\"");
-		j_name(&j, ev->history);
-		j_lit(&j, "\",\"conn_state\":");
-		j_jname(&j, &jn.conn_state[ev->conn_state < SYNFIN_CS_COUNT ?
-					   ev->conn_state : 0]);
+		p = jp_lit(p, ",\"history\":\"");
+		p = jp_mem(p, ev->history, strnlen(ev->history, J_STR_MAX));
+		p = jp_lit(p, "\",\"conn_state\":");
+		p = jp_jname(p, &jn.conn_state[ev->conn_state < SYNFIN_CS_COUNT ?
+						ev->conn_state : 0]);
 	}
 	if (ev->have_counts) {
-		j_lit(&j, ",\"client_segments\":");
-		j_u64(&j, ev->segs[SYNFIN_CLIENT]);
-		j_lit(&j, ",\"server_segments\":");
-		j_u64(&j, ev->segs[SYNFIN_SERVER]);
-		j_lit(&j, ",\"client_bytes\":");
-		j_u64(&j, ev->bytes[SYNFIN_CLIENT]);
-		j_lit(&j, ",\"server_bytes\":");
-		j_u64(&j, ev->bytes[SYNFIN_SERVER]);
+		p = jp_lit(p, ",\"client_segments\":");
+		p = jp_u32(p, ev->segs[SYNFIN_CLIENT]);
+		p = jp_lit(p, ",\"server_segments\":");
+		p = jp_u32(p, ev->segs[SYNFIN_SERVER]);
+		p = jp_lit(p, ",\"client_bytes\":");
+		p = jp_u64(p, ev->bytes[SYNFIN_CLIENT]);
+		p = jp_lit(p, ",\"server_bytes\":");
+		p = jp_u64(p, ev->bytes[SYNFIN_SERVER]);
 	}
-	j_lit(&j, "}\n");
-	j_write(&j, out);
+	p = jp_lit(p, "}\n");
+	/* The reader is one thread: stdio's stream lock is not needed. */
+	fwrite_unlocked(j.buf, 1, (size_t)(p - j.buf), out);
 }
 
 void sf_anomalies_str(uint32_t anomalies, char *buf, size_t len)

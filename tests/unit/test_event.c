@@ -131,6 +131,91 @@ static void test_longest(void **state)
 	free(s);
 }
 
+/* A value's decimal from jp_u64() (and jp_u32()) against snprintf()'s. */
+static void check_dec(uint64_t v)
+{
+	char mine[48], libc[32];
+	char *end;
+	int n;
+
+	n = snprintf(libc, sizeof(libc), "%llu", (unsigned long long)v);
+	memset(mine, '#', sizeof(mine));
+	end = jp_u64(mine, v);
+	assert_int_equal(end - mine, n);
+	assert_memory_equal(mine, libc, (size_t)n);
+	assert_int_equal(mine[n], '#');		/* nothing written past it */
+	if (v <= UINT32_MAX) {
+		memset(mine, '#', sizeof(mine));
+		end = jp_u32(mine, (uint32_t)v);
+		assert_int_equal(end - mine, n);
+		assert_memory_equal(mine, libc, (size_t)n);
+		assert_int_equal(mine[n], '#');
+		assert_int_equal(j_ndigits32((uint32_t)v), n);
+	}
+}
+
+/* xorshift64*: the same values on every run */
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rnd64(void)
+{
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return rnd_state * 2685821657736338717ULL;
+}
+
+/*
+ * Decimal by hand (jline.h): every value up to 10^6, both sides of every
+ * power of ten and of two, of the 8-digit blocks' seams, and random
+ * values of every length; and j_u64() through a line, as summaries use it.
+ */
+static void test_decimal(void **state)
+{
+	struct jline j;
+	uint64_t v, p10 = 1;
+	unsigned int i, b;
+	int d;
+
+	(void)state;
+	for (v = 0; v <= 1000000; v++)
+		check_dec(v);
+	for (i = 0; i < 20; i++) {
+		for (d = -3; d <= 3; d++)
+			check_dec(p10 + (uint64_t)(int64_t)d);
+		check_dec(p10 * 9 + (p10 - 1));		/* 99..9 */
+		if (i < 19)
+			p10 *= 10;
+	}
+	for (b = 0; b < 64; b++)
+		for (d = -2; d <= 2; d++)
+			check_dec((1ULL << b) + (uint64_t)(int64_t)d);
+	check_dec(UINT32_MAX);
+	check_dec((uint64_t)UINT32_MAX + 1);
+	check_dec(UINT64_MAX);
+	check_dec(UINT64_MAX - 1);
+	for (i = 1; i < 100; i++) {
+		check_dec(i * 100000000ULL);
+		check_dec(i * 100000000ULL - 1);
+		check_dec(i * 10000000000000000ULL);
+		check_dec(i * 10000000000000000ULL + 99999999ULL);
+		check_dec(i * 10000000000000000ULL + 100000000ULL);
+	}
+	for (i = 0; i < 200000; i++) {
+		v = rnd64();
+		check_dec(v >> (i % 64));
+		check_dec((uint32_t)v >> (i % 32));
+	}
+	j_init(&j);
+	j_lit(&j, "[");
+	j_u64(&j, 1700000000000037000ULL);
+	j_lit(&j, ",");
+	j_u64(&j, 0);
+	j_lit(&j, "]");
+	assert_int_equal(j.len, strlen("[1700000000000037000,0]"));
+	assert_memory_equal(j.buf, "[1700000000000037000,0]", j.len);
+}
+
 /* IPv4 is formatted by hand: exactly as inet_ntop() does, every octet. */
 static void test_ipv4_text(void **state)
 {
@@ -369,6 +454,7 @@ static void test_parse_truncated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_ipv4_text),
 		cmocka_unit_test(test_syn),
 		cmocka_unit_test(test_lost),
