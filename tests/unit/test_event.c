@@ -238,6 +238,101 @@ static void test_ipv4_text(void **state)
 	assert_string_equal(mine, "fefe:fefe:fefe:fefe:fefe:fefe:fefe:fefe");
 }
 
+/* @a's text from sf_addr_str() against inet_ntop()'s. */
+static void check_ipv6(const uint8_t *a)
+{
+	char mine[INET6_ADDRSTRLEN + 8], libc[INET6_ADDRSTRLEN];
+	size_t n;
+
+	memset(mine, '#', sizeof(mine));
+	n = sf_addr_str(AF_INET6, a, mine, INET6_ADDRSTRLEN);
+	assert_non_null(inet_ntop(AF_INET6, a, libc, sizeof(libc)));
+	assert_string_equal(mine, libc);
+	assert_int_equal(n, strlen(libc));
+	assert_int_equal(mine[INET6_ADDRSTRLEN], '#');	/* within its room */
+}
+
+static void put_group(uint8_t *a, unsigned int i, unsigned int w)
+{
+	a[2 * i] = (uint8_t)(w >> 8);
+	a[2 * i + 1] = (uint8_t)w;
+}
+
+/*
+ * IPv6 is formatted by hand: exactly as inet_ntop() does, for every
+ * pattern of zero groups (which run is "::", ties, one zero group
+ * alone, leading and trailing runs, all zero), groups of every hex
+ * width, IPv4-mapped and IPv4-compatible addresses and the near misses
+ * of both, and random addresses.
+ */
+static void test_ipv6_text(void **state)
+{
+	static const unsigned int fill[] = {
+		1, 0xf, 0x10, 0xff, 0x100, 0xfff, 0x1000, 0xffff, 0xabcd, 0x2001,
+	};
+	uint8_t a[16];
+	unsigned int mask, f, i, k, w;
+
+	(void)state;
+	for (mask = 0; mask < 256; mask++) {
+		for (f = 0; f < sizeof(fill) / sizeof(fill[0]); f++) {
+			for (i = 0; i < 8; i++)
+				put_group(a, i, mask & (1u << i) ? 0 :
+					  fill[(f + i) % (sizeof(fill) / sizeof(fill[0]))]);
+			check_ipv6(a);
+		}
+	}
+	/* ::ffff:a.b.c.d, ::a.b.c.d, and what is neither */
+	for (k = 0; k < 4096; k++) {
+		uint64_t r = rnd64();
+
+		memset(a, 0, sizeof(a));
+		memcpy(a + 12, &r, 4);
+		if (k & 1)
+			a[12] = 0;		/* a zero group 6 */
+		if (k & 2)
+			a[14] = a[15] = 0;	/* a zero group 7 */
+		switch (k / 4 % 8) {
+		case 0:
+			put_group(a, 5, 0xffff);
+			break;
+		case 1:
+			break;
+		case 2:
+			put_group(a, 5, 0xfffe);
+			break;
+		case 3:
+			put_group(a, 5, 0xffff);
+			put_group(a, 4, 1);
+			break;
+		case 4:
+			put_group(a, 4, 0xffff);
+			break;
+		case 5:
+			put_group(a, 0, 0x2001);
+			break;
+		case 6:
+			put_group(a, 5, 0xffff);
+			a[12] = a[13] = a[14] = a[15] = 0;
+			break;
+		default:
+			put_group(a, 5, 1);
+			break;
+		}
+		check_ipv6(a);
+	}
+	for (k = 0; k < 300000; k++) {
+		uint64_t zero = rnd64(), width = rnd64();
+
+		for (i = 0; i < 8; i++) {
+			w = (unsigned int)rnd64() & 0xffff;
+			w >>= (width >> (4 * i)) & 15;
+			put_group(a, i, (zero >> (8 * i)) & 1 ? 0 : w);
+		}
+		check_ipv6(a);
+	}
+}
+
 /* ---- decoding: nests as the module builds them (module/netlink.c) ---- */
 
 static char msgbuf[8192] __attribute__((aligned(8)));
@@ -456,6 +551,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_ipv4_text),
+		cmocka_unit_test(test_ipv6_text),
 		cmocka_unit_test(test_syn),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_longest),
