@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <libmnl/libmnl.h>
@@ -333,6 +334,201 @@ static void test_ipv6_text(void **state)
 	}
 }
 
+/*
+ * The timeline as it was written with printf() before it was built by
+ * hand: the reference sf_event_text() is checked against.
+ */
+static void ref_time(uint64_t ts_ns, char *buf, size_t len)
+{
+	struct timespec mono, real;
+	int64_t offset = 0;
+	uint64_t wall;
+	time_t secs;
+	struct tm tm;
+
+	if (!sf_opts.offline) {
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		clock_gettime(CLOCK_REALTIME, &real);
+		offset = ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL +
+			 (real.tv_nsec - mono.tv_nsec);
+	}
+	wall = ts_ns + (uint64_t)offset;
+	secs = (time_t)(wall / 1000000000ULL);
+	if (sf_opts.offline)
+		gmtime_r(&secs, &tm);
+	else
+		localtime_r(&secs, &tm);
+	snprintf(buf, len, "%02d:%02d:%02d.%06llu", tm.tm_hour, tm.tm_min,
+		 tm.tm_sec, (unsigned long long)(wall % 1000000000ULL) / 1000);
+}
+
+static void ref_text(FILE *out, const struct sf_event *ev)
+{
+	char when[32], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	char fl[48], seq[16], ack[16];
+	const char *off = sf_color(SF_RESET);
+	unsigned int i;
+
+	ref_time(ev->ts_ns, when, sizeof(when));
+	if (ev->type == SYNFIN_EV_LOST) {
+		if (ev->lost)
+			fprintf(out, "%s  %sLOST %llu events on cpu %u%s\n", when,
+				sf_color(SF_RED), (unsigned long long)ev->lost,
+				ev->cpu, off);
+		else
+			fprintf(out, "%s  %sLOST events: receive buffer overflow%s\n",
+				when, sf_color(SF_RED), off);
+		return;
+	}
+	assert_non_null(inet_ntop(ev->family == AF_INET ? AF_INET : AF_INET6,
+				  ev->saddr, src, sizeof(src)));
+	assert_non_null(inet_ntop(ev->family == AF_INET ? AF_INET : AF_INET6,
+				  ev->daddr, dst, sizeof(dst)));
+	if (ev->type == SYNFIN_EV_TIMEOUT) {
+		fprintf(out, "%s  #%-5llu      %s\n", when,
+			(unsigned long long)ev->conn, sf_reason_name(ev->reason));
+	} else {
+		sf_flags_str(ev->flags, fl, sizeof(fl));
+		sf_seqack_str(ev, seq, ack, sizeof(seq));
+		fprintf(out, "%s  #%-5llu %s %s%s%s:%u > %s%s%s:%u  %s%-11s%s seq=%-6s ack=%-6s len=%u",
+			when, (unsigned long long)ev->conn,
+			ev->from == SYNFIN_CLIENT ? "C>S" : "S>C",
+			ev->family == AF_INET6 ? "[" : "", src,
+			ev->family == AF_INET6 ? "]" : "", ev->sport,
+			ev->family == AF_INET6 ? "[" : "", dst,
+			ev->family == AF_INET6 ? "]" : "", ev->dport,
+			sf_flags_color(ev->flags), fl,
+			*sf_flags_color(ev->flags) ? off : "", seq, ack,
+			ev->len);
+		fputc('\n', out);
+	}
+	for (i = 0; i < ev->ntrans; i++)
+		fprintf(out, "%32s%s %s -> %s%s%s\n", "",
+			ev->trans[i].who == SYNFIN_CLIENT ? "client" : "server",
+			sf_state_name(ev->trans[i].from), sf_color(SF_BOLD),
+			sf_state_name(ev->trans[i].to), off);
+	if (ev->anomalies) {
+		char an[256];
+
+		sf_anomalies_str(ev->anomalies, an, sizeof(an));
+		fprintf(out, "%32s%s! %s%s\n", "", sf_color(SF_MAGENTA), an, off);
+	}
+}
+
+static char *text_of(const struct sf_event *ev, bool ref)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	if (ref)
+		ref_text(f, ev);
+	else
+		sf_event_text(f, ev);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/* A number of a random width: 0 to 2^bits - 1, short ones as often. */
+static uint64_t rnd_width(unsigned int bits)
+{
+	return rnd64() >> (64 - 1 - rnd64() % bits);
+}
+
+static void rnd_event(struct sf_event *ev)
+{
+	static const uint8_t types[8] = {
+		SYNFIN_EV_SEGMENT, SYNFIN_EV_SEGMENT, SYNFIN_EV_SEGMENT,
+		SYNFIN_EV_SEGMENT, SYNFIN_EV_SEGMENT, SYNFIN_EV_TIMEOUT,
+		SYNFIN_EV_TIMEOUT, SYNFIN_EV_LOST,
+	};
+	uint64_t r = rnd64();
+	unsigned int i;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->type = types[r & 7];
+	/* capture times of 1970 to 2100 and monotonic ones */
+	ev->ts_ns = r & 8 ? rnd64() % 4102444800000000000ULL : rnd_width(50);
+	ev->cpu = (uint32_t)rnd_width(32);
+	ev->lost = r & 16 ? rnd_width(64) : 0;
+	ev->conn = rnd_width(64);
+	ev->family = r & 32 ? AF_INET6 : AF_INET;
+	for (i = 0; i < 16; i++) {
+		ev->saddr[i] = (uint8_t)(r & (64 << (i % 3)) ? 0 : rnd64());
+		ev->daddr[i] = (uint8_t)(r & (512 << (i % 3)) ? 0 : rnd64());
+	}
+	ev->sport = (uint16_t)rnd_width(16);
+	ev->dport = (uint16_t)rnd_width(16);
+	ev->from = (uint8_t)(rnd64() & 1);
+	ev->flags = (uint8_t)rnd64();
+	ev->seq = (uint32_t)rnd_width(32);
+	ev->ack = (uint32_t)rnd_width(32);
+	ev->len = (uint32_t)rnd_width(32);
+	ev->isn_known = (uint8_t)(rnd64() & 3);
+	ev->isn[0] = (uint32_t)rnd64();
+	ev->isn[1] = (uint32_t)rnd64();
+	ev->reason = (uint8_t)(rnd64() % 8);
+	ev->anomalies = rnd64() & 1 ? (uint32_t)rnd64() & (uint32_t)rnd64() : 0;
+	ev->ntrans = (unsigned int)(rnd64() % (SYNFIN_MAX_TRANS + 1));
+	for (i = 0; i < ev->ntrans; i++)
+		ev->trans[i] = (struct sf_trans){ (uint8_t)(rnd64() % 3),
+						  (uint8_t)(rnd64() % (SYNFIN_ST_COUNT + 3)),
+						  (uint8_t)(rnd64() % (SYNFIN_ST_COUNT + 3)) };
+}
+
+/* HH:MM:SS.micros at the start of @s, in microseconds, or -1. */
+static long long us_of_day(const char *s)
+{
+	unsigned int h, m, sec, us;
+	int n = 0;
+
+	if (sscanf(s, "%2u:%2u:%2u.%6u%n", &h, &m, &sec, &us, &n) != 4 ||
+	    n != 15)
+		return -1;
+	return ((h * 60LL + m) * 60 + sec) * 1000000 + us;
+}
+
+/*
+ * The timeline is built by hand: exactly what printf() wrote, for random
+ * events of every type with numbers of every width, both families, every
+ * flag, state and anomaly, with and without --absolute and colour, for
+ * captures (UTC) and live (local time, from the clocks: a retry if the
+ * microsecond turned between the two calls).
+ */
+static void test_text(void **state)
+{
+	struct sf_event ev;
+	unsigned int k;
+	char *mine, *ref;
+
+	(void)state;
+	for (k = 0; k < 40000; k++) {
+		rnd_event(&ev);
+		sf_opts.absolute = k & 1;
+		sf_opts.color = k & 2;
+		sf_opts.offline = (k & 12) != 0;
+		mine = text_of(&ev, false);
+		ref = text_of(&ev, true);
+		if (!sf_opts.offline) {
+			/*
+			 * Live, each reads the clocks itself: the times may
+			 * be a few microseconds apart, the rest may not.
+			 */
+			long long a = us_of_day(mine), b = us_of_day(ref);
+
+			assert_true(a >= 0 && b >= 0);
+			assert_true(llabs(a - b) <= 50 ||
+				    llabs(a - b) >= 86400000000LL - 50);
+			memcpy(mine, ref, 15);
+		}
+		assert_string_equal(mine, ref);
+		free(mine);
+		free(ref);
+	}
+	memset(&sf_opts, 0, sizeof(sf_opts));
+}
+
 /* ---- decoding: nests as the module builds them (module/netlink.c) ---- */
 
 static char msgbuf[8192] __attribute__((aligned(8)));
@@ -552,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_ipv4_text),
 		cmocka_unit_test(test_ipv6_text),
+		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_syn),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_longest),
