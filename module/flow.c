@@ -299,6 +299,16 @@ static struct synfin_flow *flow_find(struct net *net,
 }
 
 /*
+ * The tracking core's clock: an event's timestamp (struct synfin_rec's
+ * ts_ns), taken once for each event a flow makes, heard or not, for the
+ * summary its final event carries.
+ */
+u64 synfin_track_now(void *ctx)
+{
+	return ktime_get_ns();
+}
+
+/*
  * The tracking core: a connection begins on @c, of the flow @ctx, whose
  * lock is held.
  */
@@ -307,7 +317,6 @@ void synfin_track_begun(void *ctx, struct synfin_conn *c)
 	struct synfin_flow *flow = ctx;
 
 	c->id = atomic64_inc_return(&flow->sn->next_conn);
-	c->first_ns = ktime_get_ns();
 	synfin_stat_inc(flow->sn, flows_created);
 }
 
@@ -337,7 +346,7 @@ void synfin_track_emit(void *ctx, struct synfin_conn *c,
 		synfin_drain_kick();
 		return;
 	}
-	rec->ts_ns = ktime_get_ns();
+	rec->ts_ns = ev->ts_ns;
 	rec->conn = c->id;
 	rec->net = flow->net;
 	synfin_track_fill(c, ev, &rec->ev);
@@ -724,7 +733,7 @@ static void flow_snapshot(struct synfin_flow *flow,
 
 	spin_lock_bh(&flow->lock);
 	info->conn = flow->c.id;
-	info->first_ns = flow->c.first_ns;
+	info->first_ns = flow->c.sum.first_ns;
 	info->last_ns = ktime_get_ns() -
 			jiffies_to_nsecs(jiffies - flow->last_seen);
 	synfin_track_ends(&flow->c, &caddr, &info->cport, &saddr, &info->sport);

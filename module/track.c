@@ -25,10 +25,36 @@ static enum synfin_side track_begin(void *ctx, struct synfin_conn *c,
 {
 	enum synfin_side from = synfin_fsm_init(&c->fsm, &p->seg);
 
+	/* Its first event's timestamp, taken here once. */
+	synfin_summary_begin(&c->sum, synfin_track_now(ctx));
 	c->next_index = 0;
 	c->client_is_b = (from == SYNFIN_CLIENT) != from_a;
 	synfin_track_begun(ctx, c);
 	return from;
+}
+
+/*
+ * The summary's part of an event at @ts_ns, until the connection ends:
+ * work only for a SYN, FIN or RST and for state changes.
+ */
+static void track_summary(struct synfin_conn *c, __u64 ts_ns, __u8 type,
+			  const struct synfin_packet *p, enum synfin_side from,
+			  const struct synfin_fsm_result *res, __u8 reason)
+{
+	struct synfin_summary *s = &c->sum;
+	unsigned int i;
+
+	if (s->flags & SYNFIN_SUM_ENDED)
+		return;		/* a late segment: the summary is made */
+	if (p)
+		synfin_summary_segment(s, ts_ns, (__u8)from, p->seg.flags,
+				       res->anomalies);
+	for (i = 0; i < res->ntrans; i++)
+		synfin_summary_trans(s, ts_ns, res->trans[i].who,
+				     res->trans[i].from, res->trans[i].to);
+	synfin_summary_states(s, c->fsm.state);
+	if (synfin_fsm_ended(&c->fsm))
+		synfin_summary_close(s, type, reason);
 }
 
 static void track_emit(void *ctx, struct synfin_conn *c, __u8 type,
@@ -36,6 +62,9 @@ static void track_emit(void *ctx, struct synfin_conn *c, __u8 type,
 		       const struct synfin_fsm_result *res, __u8 reason)
 {
 	struct synfin_track_event ev = {
+		/* The first event's time is the connection's beginning. */
+		.ts_ns = c->next_index ? synfin_track_now(ctx) :
+					 c->sum.first_ns,
 		.pkt = p,
 		.res = res,
 		/* The index counts lost events too: a gap shows the loss. */
@@ -45,6 +74,7 @@ static void track_emit(void *ctx, struct synfin_conn *c, __u8 type,
 		.from = (__u8)from,
 	};
 
+	track_summary(c, ev.ts_ns, type, p, from, res, reason);
 	synfin_track_emit(ctx, c, &ev);
 }
 
@@ -142,11 +172,13 @@ void synfin_track_fill(const struct synfin_conn *c,
 		track_copy(rec->history, f->history);
 		track_copy(rec->segs, f->segs);
 		track_copy(rec->bytes, f->bytes);
+		rec->sum = c->sum;
 	} else {
 		rec->conn_state = SYNFIN_CS_NONE;
 		rec->history[0] = '\0';
 		track_zero(rec->segs);
 		track_zero(rec->bytes);
+		rec->sum = (struct synfin_summary){ 0 };
 	}
 	if (p) {
 		rec->saddr = p->saddr;

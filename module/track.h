@@ -11,7 +11,7 @@
  * Plain C, like fsm.c: no kernel includes, built into the module and the
  * reader. What is the caller's own (the module's RCU hash, locks, jiffies
  * and ring; the reader's single-threaded table and the capture's clock)
- * stays with the caller, which provides the two functions declared at
+ * stays with the caller, which provides the three functions declared at
  * the end of this file.
  */
 #ifndef SYNFIN_TRACK_H
@@ -47,6 +47,130 @@ struct synfin_packet {
 	struct synfin_seg seg;
 };
 
+/* No side did it (struct synfin_summary's first_fin, rst_from, end_by). */
+#define SYNFIN_SUM_NOBODY	0xff
+
+/* struct synfin_summary.flags */
+#define SYNFIN_SUM_ESTABLISHED	0x01	/* a side reached ESTABLISHED */
+#define SYNFIN_SUM_CROSSED_FIN	0x02	/* a side went through CLOSING */
+#define SYNFIN_SUM_FIN_WITH_FIN	0x04	/* FIN_WAIT_1 to TIME_WAIT at once */
+#define SYNFIN_SUM_ENDED	0x08	/* end and end_by are set: no more */
+
+/*
+ * What a connection's summary says, made of its events as they happen:
+ * each time is the timestamp of the event that made it (0: none did).
+ * The core keeps one in each connection and puts it on the final event;
+ * a reader that sees the events can make the same with the functions
+ * below.
+ */
+struct synfin_summary {
+	__u64 first_ns;		/* the connection's first event */
+	__u64 syn_ns;		/* the client's first SYN */
+	__u64 synack_ns;	/* the server's first SYN-ACK */
+	__u64 est_ns;		/* the server reached ESTABLISHED */
+	__u16 visited;		/* 1 << enum synfin_state, either side */
+	__u8 flags;		/* SYNFIN_SUM_* */
+	__u8 first_fin;		/* the side that sent the first FIN */
+	__u8 rst_from;		/* the side whose RST was first obeyed */
+	__u8 end;		/* enum synfin_close, once ended */
+	__u8 end_by;		/* the side that ended it, once ended */
+};
+
+static inline void synfin_summary_begin(struct synfin_summary *s,
+					__u64 first_ns)
+{
+	*s = (struct synfin_summary){
+		.first_ns = first_ns,
+		.first_fin = SYNFIN_SUM_NOBODY,
+		.rst_from = SYNFIN_SUM_NOBODY,
+		.end_by = SYNFIN_SUM_NOBODY,
+	};
+}
+
+/*
+ * An event's segment, sent by @from with @flags at @ts_ns: what its SYN,
+ * FIN or RST says (@anomalies: its SYNFIN_AN_*). Others say nothing.
+ */
+static inline void synfin_summary_segment(struct synfin_summary *s,
+					  __u64 ts_ns, __u8 from, __u8 flags,
+					  __u16 anomalies)
+{
+	if (!(flags & (SYNFIN_TCP_SYN | SYNFIN_TCP_FIN | SYNFIN_TCP_RST)))
+		return;
+	if (flags & SYNFIN_TCP_SYN) {
+		if (!(flags & SYNFIN_TCP_ACK)) {
+			if (from == SYNFIN_CLIENT && !s->syn_ns)
+				s->syn_ns = ts_ns;
+		} else if (from == SYNFIN_SERVER && !s->synack_ns) {
+			s->synack_ns = ts_ns;
+		}
+	}
+	if ((flags & SYNFIN_TCP_FIN) && s->first_fin == SYNFIN_SUM_NOBODY)
+		s->first_fin = from;
+	if ((flags & SYNFIN_TCP_RST) && s->rst_from == SYNFIN_SUM_NOBODY &&
+	    !(anomalies & SYNFIN_AN_RST_OUT_OF_WINDOW))
+		s->rst_from = from;
+}
+
+/* A state change of @who, from @from to @to, by an event at @ts_ns. */
+static inline void synfin_summary_trans(struct synfin_summary *s,
+					__u64 ts_ns, __u8 who, __u8 from,
+					__u8 to)
+{
+	s->visited |= (__u16)(1u << (from & 15)) | (__u16)(1u << (to & 15));
+	if (to == SYNFIN_ST_ESTABLISHED) {
+		s->flags |= SYNFIN_SUM_ESTABLISHED;
+		if (who == SYNFIN_SERVER && !s->est_ns)
+			s->est_ns = ts_ns;
+	}
+	if (to == SYNFIN_ST_CLOSING)
+		s->flags |= SYNFIN_SUM_CROSSED_FIN;
+	if (from == SYNFIN_ST_FIN_WAIT_1 && to == SYNFIN_ST_TIME_WAIT)
+		s->flags |= SYNFIN_SUM_FIN_WITH_FIN;
+}
+
+/* Both sides' states after an event. */
+static inline void synfin_summary_states(struct synfin_summary *s,
+					 const __u8 state[2])
+{
+	s->visited |= (__u16)(1u << (state[0] & 15)) |
+		      (__u16)(1u << (state[1] & 15));
+}
+
+/*
+ * The connection ended with an event of @type (enum synfin_event_type)
+ * and, without a segment, @reason (enum synfin_end_reason): how, and by
+ * which side.
+ */
+static inline void synfin_summary_close(struct synfin_summary *s, __u8 type,
+					__u8 reason)
+{
+	bool timeout = type == SYNFIN_EV_TIMEOUT;
+
+	s->end_by = SYNFIN_SUM_NOBODY;
+	if (s->rst_from != SYNFIN_SUM_NOBODY) {
+		s->end_by = s->rst_from;
+		s->end = !(s->flags & SYNFIN_SUM_ESTABLISHED) &&
+			 s->rst_from == SYNFIN_SERVER ?
+			 SYNFIN_CLOSE_REFUSED : SYNFIN_CLOSE_RESET;
+	} else if (timeout && reason == SYNFIN_END_IDLE) {
+		s->end = SYNFIN_CLOSE_TIMED_OUT;
+	} else if (timeout && reason == SYNFIN_END_EVICTED) {
+		s->end = SYNFIN_CLOSE_EVICTED;
+	} else if (s->first_fin == SYNFIN_SUM_NOBODY) {
+		s->end = SYNFIN_CLOSE_NO_FIN;
+	} else {
+		s->end_by = s->first_fin;
+		if (s->flags & SYNFIN_SUM_CROSSED_FIN)
+			s->end = SYNFIN_CLOSE_SIMULTANEOUS;
+		else if (s->flags & SYNFIN_SUM_FIN_WITH_FIN)
+			s->end = SYNFIN_CLOSE_THREE_WAY;
+		else
+			s->end = SYNFIN_CLOSE_FOUR_WAY;
+	}
+	s->flags |= SYNFIN_SUM_ENDED;
+}
+
 /*
  * One connection on a tuple. The tuple (a, b, family) is fixed when the
  * connection is first made and never rewritten: endpoint a sent the first
@@ -63,8 +187,8 @@ struct synfin_conn {
 	bool client_is_b;
 	__u32 next_index;	/* index of its next event, lost ones too */
 	__u64 id;		/* set by synfin_track_begun() */
-	__u64 first_ns;		/* idem */
 	struct synfin_fsm fsm;
+	struct synfin_summary sum;	/* sum.first_ns: when it began */
 };
 
 /* What a connection's event says, before the caller's own fields. */
@@ -93,10 +217,12 @@ struct synfin_track_rec {
 	__u8 ntrans;
 	struct synfin_trans trans[SYNFIN_MAX_TRANS];
 	char history[SYNFIN_HISTORY_LEN];	/* set when it ended */
+	struct synfin_summary sum;		/* idem */
 };
 
 /* An event a connection makes, handed to synfin_track_emit(). */
 struct synfin_track_event {
+	__u64 ts_ns;			/* synfin_track_now() when it was made */
 	const struct synfin_packet *pkt;	/* NULL: ended without one */
 	const struct synfin_fsm_result *res;
 	__u32 index;
@@ -231,9 +357,14 @@ __u32 synfin_track_share(__u32 most, __u32 percent);
 /* ---- provided by the caller ---- */
 
 /*
- * A connection begins on @c: set c->id and c->first_ns, and count it.
- * @ctx is what the caller passed to the function that made the event.
+ * The caller's clock, in ns: the timestamp of a connection's beginning
+ * (c->sum.first_ns, and of its first event) and of each later event,
+ * taken once per event. @ctx is what the caller passed to the function
+ * that made the event.
  */
+__u64 synfin_track_now(void *ctx);
+
+/* A connection begins on @c: set c->id, and count it. */
 void synfin_track_begun(void *ctx, struct synfin_conn *c);
 
 /* @c makes the event @ev: report it (synfin_track_fill() describes it). */

@@ -5,8 +5,12 @@
  * first (--ladder, --state), kept until it ends. When it ends, the
  * connection is printed as sf_opts says, with a summary: endpoints,
  * handshake times, duration, segments and bytes each way, how it ended,
- * Zeek's history and conn_state. Which connections are shown is
- * filter.c's answer, asked with what is known of each here.
+ * Zeek's history and conn_state. The final event carries all of it (the
+ * tracking core's struct synfin_summary, SYNFIN_E_SUMMARY), so that it
+ * alone makes the summary; the same is made here of the events seen, the
+ * core's way, for a connection still open at the end and a final event
+ * without it. Which connections are shown is filter.c's answer, asked
+ * with what is known of each here.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +46,9 @@ struct conn {
 	uint8_t family;
 	uint8_t caddr[16], saddr[16];
 	uint16_t cport, sport;
-	uint64_t first_ns, syn_ns, synack_ns, est_ns;
-	int first_fin;			/* side that sent the first FIN, or -1 */
-	int rst_from;			/* side that sent an RST, or -1 */
-	bool established;		/* either side reached ESTABLISHED */
-	bool crossed_fin;		/* a side went through CLOSING */
-	bool fin_acked_with_fin;	/* FIN_WAIT_1 -> TIME_WAIT directly */
+	uint64_t first_ns;		/* its first event seen */
+	struct synfin_summary sum;	/* of the events seen */
 	bool show;			/* passes --port and --host */
-	uint16_t visited[2];		/* states each side has been in */
 	uint8_t state[2];		/* last states before the end */
 	struct sf_event *evs;		/* kept events (--ladder, --state) */
 	unsigned int nevs;
@@ -136,8 +135,7 @@ static struct conn *conn_new(const struct sf_event *ev)
 	c->cport = client ? ev->sport : ev->dport;
 	c->sport = client ? ev->dport : ev->sport;
 	c->first_ns = ev->ts_ns;
-	c->first_fin = -1;
-	c->rst_from = -1;
+	synfin_summary_begin(&c->sum, ev->ts_ns);
 	c->show = sf_filter_tuple(&sf_opts.filter, c->family, c->caddr,
 				  c->cport, c->saddr, c->sport);
 	*pp = c;
@@ -190,38 +188,20 @@ static const char *side(int s)
 	return s == SYNFIN_CLIENT ? "client" : "server";
 }
 
-/* How a connection ended, and *@by which side, or -1. */
-static enum sf_end_kind end_kind(const struct conn *c,
-				 const struct sf_event *last, bool open,
+/* How a connection ended, as @s says, and *@by which side, or -1. */
+static enum sf_end_kind end_kind(const struct synfin_summary *s, bool open,
 				 int *by)
 {
 	*by = -1;
 	if (open)
 		return SF_END_OPEN;
-	if (c->rst_from >= 0) {
-		*by = c->rst_from;
-		if (!c->established && c->rst_from == SYNFIN_SERVER)
-			return SF_END_REFUSED;
-		return SF_END_RESET;
-	}
-	if (last->type == SYNFIN_EV_TIMEOUT &&
-	    last->reason == SYNFIN_END_IDLE)
-		return SF_END_TIMED_OUT;
-	if (last->type == SYNFIN_EV_TIMEOUT &&
-	    last->reason == SYNFIN_END_EVICTED)
-		return SF_END_EVICTED;
-	if (c->first_fin < 0)
-		return SF_END_NO_FIN;
-	*by = c->first_fin;
-	if (c->crossed_fin)
-		return SF_END_SIMULTANEOUS;
-	if (c->fin_acked_with_fin)
-		return SF_END_THREE_WAY;
-	return SF_END_FOUR_WAY;
+	if (s->end_by != SYNFIN_SUM_NOBODY)
+		*by = s->end_by;
+	return (enum sf_end_kind)s->end;
 }
 
-static void end_text(const struct conn *c, enum sf_end_kind k, int by,
-		     char *buf, size_t len)
+static void end_text(const struct conn *c, const struct synfin_summary *s,
+		     enum sf_end_kind k, int by, char *buf, size_t len)
 {
 	switch (k) {
 	case SF_END_FOUR_WAY:
@@ -238,7 +218,8 @@ static void end_text(const struct conn *c, enum sf_end_kind k, int by,
 		break;
 	case SF_END_RESET:
 		snprintf(buf, len, "reset by %s%s", side(by),
-			 c->established ? "" : " during handshake");
+			 s->flags & SYNFIN_SUM_ESTABLISHED ? "" :
+			 " during handshake");
 		break;
 	case SF_END_TIMED_OUT:
 	case SF_END_EVICTED:
@@ -271,6 +252,7 @@ static void json_ns(struct jline *j, uint64_t a, uint64_t b)
 }
 
 static void summary_json(FILE *out, const struct conn *c,
+			 const struct synfin_summary *s,
 			 const struct sf_event *last, enum sf_end_kind k,
 			 int by, const char *how)
 {
@@ -290,17 +272,17 @@ static void summary_json(FILE *out, const struct conn *c,
 	j_num(&j, "\"client_port\":", c->cport);
 	j_str(&j, "\"server\":", sa);
 	j_num(&j, "\"server_port\":", c->sport);
-	j_num(&j, "\"first_ns\":", c->first_ns);
+	j_num(&j, "\"first_ns\":", s->first_ns);
 	j_lit(&j, "\"last_ns\":");
 	j_u64(&j, last->ts_ns);
 	j_lit(&j, ",\"duration_ns\":");
-	json_ns(&j, c->first_ns, last->ts_ns);
+	json_ns(&j, s->first_ns, last->ts_ns);
 	j_lit(&j, ",\"handshake_ns\":");
-	json_ns(&j, c->syn_ns, c->est_ns);
+	json_ns(&j, s->syn_ns, s->est_ns);
 	j_lit(&j, ",\"syn_to_synack_ns\":");
-	json_ns(&j, c->syn_ns, c->synack_ns);
+	json_ns(&j, s->syn_ns, s->synack_ns);
 	j_lit(&j, ",\"synack_to_ack_ns\":");
-	json_ns(&j, c->synack_ns, c->est_ns);
+	json_ns(&j, s->synack_ns, s->est_ns);
 	if (last->have_counts) {
 		j_lit(&j, ",");
 		j_num(&j, "\"client_segments\":", last->segs[SYNFIN_CLIENT]);
@@ -320,7 +302,7 @@ static void summary_json(FILE *out, const struct conn *c,
 	j_str(&j, "\"how\":", how);
 	j_str(&j, "\"client_state\":", sf_state_name(last->state[SYNFIN_CLIENT]));
 	j_str(&j, "\"server_state\":", sf_state_name(last->state[SYNFIN_SERVER]));
-	if (c->established)
+	if (s->flags & SYNFIN_SUM_ESTABLISHED)
 		j_lit(&j, "\"handshake_complete\":true");
 	else
 		j_lit(&j, "\"handshake_complete\":false");
@@ -337,6 +319,7 @@ static void summary_json(FILE *out, const struct conn *c,
 }
 
 static void summary_text(FILE *out, const struct conn *c,
+			 const struct synfin_summary *s,
 			 const struct sf_event *last, bool open,
 			 const char *how)
 {
@@ -346,10 +329,10 @@ static void summary_text(FILE *out, const struct conn *c,
 
 	sf_addr_str(c->family, c->caddr, ca, sizeof(ca));
 	sf_addr_str(c->family, c->saddr, sa, sizeof(sa));
-	ms(hs, sizeof(hs), c->syn_ns, c->est_ns);
-	ms(d1, sizeof(d1), c->syn_ns, c->synack_ns);
-	ms(d2, sizeof(d2), c->synack_ns, c->est_ns);
-	ms(dur, sizeof(dur), c->first_ns, last->ts_ns);
+	ms(hs, sizeof(hs), s->syn_ns, s->est_ns);
+	ms(d1, sizeof(d1), s->syn_ns, s->synack_ns);
+	ms(d2, sizeof(d2), s->synack_ns, s->est_ns);
+	ms(dur, sizeof(dur), s->first_ns, last->ts_ns);
 	fprintf(out, "%s#%llu %s:%s %s%s%s:%u -> %s%s%s:%u  handshake %s (SYN->SYN-ACK %s, SYN-ACK->ACK %s)  duration %s",
 		sf_color(SF_BOLD), (unsigned long long)c->id,
 		open ? "open" : "ended", sf_color(SF_RESET), v6 ? "[" : "", ca,
@@ -383,21 +366,39 @@ static void conn_unlink(struct conn *c)
 	nconns--;
 }
 
+/*
+ * What @last says of how its connection went: its own summary, the
+ * core's, if it carries one; else what was made here of the events seen.
+ */
+static const struct synfin_summary *summary_of(struct conn *c,
+					       const struct sf_event *last,
+					       bool open)
+{
+	if (open)
+		return &c->sum;
+	if (last->have_summary)
+		return &last->summary;
+	if (!(c->sum.flags & SYNFIN_SUM_ENDED))
+		synfin_summary_close(&c->sum, last->type, last->reason);
+	return &c->sum;
+}
+
 /* The connection ended (or is still open at the end): print it, forget it. */
 static void finish(FILE *out, struct conn *c, const struct sf_event *last,
 		   bool open)
 {
+	const struct synfin_summary *s = summary_of(c, last, open);
 	int by;
-	enum sf_end_kind k = end_kind(c, last, open, &by);
+	enum sf_end_kind k = end_kind(s, open, &by);
 	bool show = c->show &&
-		    sf_filter_ended(&sf_opts.filter, c->established, k,
-				    last->conn_state,
-				    c->visited[0] | c->visited[1]);
+		    sf_filter_ended(&sf_opts.filter,
+				    s->flags & SYNFIN_SUM_ESTABLISHED, k,
+				    last->conn_state, s->visited);
 	char how[96];
 	unsigned int i;
 
 	if (show) {
-		end_text(c, k, by, how, sizeof(how));
+		end_text(c, s, k, by, how, sizeof(how));
 		if (sf_opts.ladder) {
 			sf_ladder_print(out, c->evs, c->nevs, c->elided);
 		} else if (keeping()) {
@@ -411,9 +412,9 @@ static void finish(FILE *out, struct conn *c, const struct sf_event *last,
 			}
 		}
 		if (sf_opts.json)
-			summary_json(out, c, last, k, by, how);
+			summary_json(out, c, s, last, k, by, how);
 		else
-			summary_text(out, c, last, open, how);
+			summary_text(out, c, s, last, open, how);
 	}
 	remember_ended(c->id, show);
 	conn_unlink(c);
@@ -432,42 +433,22 @@ static void keep(struct conn *c, const struct sf_event *ev)
 	c->elided++;
 }
 
+/*
+ * The summary of the events seen, made as the core makes it (track.h),
+ * for a connection printed open and a final event that does not carry
+ * its own.
+ */
 static void track(struct conn *c, const struct sf_event *ev)
 {
 	unsigned int i;
 
-	if (ev->type == SYNFIN_EV_SEGMENT) {
-		bool syn = ev->flags & SYNFIN_TCP_SYN;
-		bool ack = ev->flags & SYNFIN_TCP_ACK;
-
-		if (syn && !ack && ev->from == SYNFIN_CLIENT && !c->syn_ns)
-			c->syn_ns = ev->ts_ns;
-		if (syn && ack && ev->from == SYNFIN_SERVER && !c->synack_ns)
-			c->synack_ns = ev->ts_ns;
-		if ((ev->flags & SYNFIN_TCP_FIN) && c->first_fin < 0)
-			c->first_fin = ev->from;
-		if ((ev->flags & SYNFIN_TCP_RST) && c->rst_from < 0 &&
-		    !(ev->anomalies & SYNFIN_AN_RST_OUT_OF_WINDOW))
-			c->rst_from = ev->from;
-	}
-	for (i = 0; i < ev->ntrans; i++) {
-		const struct sf_trans *t = &ev->trans[i];
-
-		c->visited[t->who & 1] |= (uint16_t)(1u << (t->from & 15)) |
-					  (uint16_t)(1u << (t->to & 15));
-		if (t->to == SYNFIN_ST_ESTABLISHED) {
-			c->established = true;
-			if (t->who == SYNFIN_SERVER && !c->est_ns)
-				c->est_ns = ev->ts_ns;
-		}
-		if (t->to == SYNFIN_ST_CLOSING)
-			c->crossed_fin = true;
-		if (t->from == SYNFIN_ST_FIN_WAIT_1 &&
-		    t->to == SYNFIN_ST_TIME_WAIT)
-			c->fin_acked_with_fin = true;
-	}
-	for (i = 0; i < 2; i++)
-		c->visited[i] |= (uint16_t)(1u << (ev->state[i] & 15));
+	if (ev->type == SYNFIN_EV_SEGMENT)
+		synfin_summary_segment(&c->sum, ev->ts_ns, ev->from,
+				       ev->flags, (uint16_t)ev->anomalies);
+	for (i = 0; i < ev->ntrans; i++)
+		synfin_summary_trans(&c->sum, ev->ts_ns, ev->trans[i].who,
+				     ev->trans[i].from, ev->trans[i].to);
+	synfin_summary_states(&c->sum, ev->state);
 	/* Keep the last states before the end, for "timed out in ...". */
 	if (ev->type == SYNFIN_EV_SEGMENT) {
 		c->state[0] = ev->state[0];

@@ -13,19 +13,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/synfin.h>
+
 #define SF_MAX_FILTERS 16
 
-/* How a connection ended: a --state word, and the summary's "end". */
+/*
+ * How a connection ended: a --state word, and the summary's "end". The
+ * module's enum synfin_close, and open, which only the reader says.
+ */
 enum sf_end_kind {
-	SF_END_FOUR_WAY,
-	SF_END_THREE_WAY,
-	SF_END_SIMULTANEOUS,
-	SF_END_RESET,
-	SF_END_REFUSED,
-	SF_END_TIMED_OUT,
-	SF_END_EVICTED,
-	SF_END_NO_FIN,
-	SF_END_OPEN,
+	SF_END_FOUR_WAY = SYNFIN_CLOSE_FOUR_WAY,
+	SF_END_THREE_WAY = SYNFIN_CLOSE_THREE_WAY,
+	SF_END_SIMULTANEOUS = SYNFIN_CLOSE_SIMULTANEOUS,
+	SF_END_RESET = SYNFIN_CLOSE_RESET,
+	SF_END_REFUSED = SYNFIN_CLOSE_REFUSED,
+	SF_END_TIMED_OUT = SYNFIN_CLOSE_TIMED_OUT,
+	SF_END_EVICTED = SYNFIN_CLOSE_EVICTED,
+	SF_END_NO_FIN = SYNFIN_CLOSE_NO_FIN,
+	SF_END_OPEN = SYNFIN_CLOSE_COUNT,
 	SF_END_COUNT
 };
 

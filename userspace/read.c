@@ -43,13 +43,20 @@ static void end_fields(struct sf_event *ev, const struct synfin_fsm *f)
 	memcpy(ev->bytes, f->bytes, sizeof(ev->bytes));
 }
 
-/* module/track.c: a connection begins, at the capture's time. */
+/* module/track.c: the clock, the capture's. */
+__u64 synfin_track_now(void *ctx)
+{
+	const struct reader *r = ctx;
+
+	return r->now;
+}
+
+/* module/track.c: a connection begins. */
 void synfin_track_begun(void *ctx, struct synfin_conn *c)
 {
 	struct reader *r = ctx;
 
 	c->id = ++r->next_conn;
-	c->first_ns = r->now;
 	r->conns++;
 }
 
@@ -57,15 +64,15 @@ void synfin_track_begun(void *ctx, struct synfin_conn *c)
 void synfin_track_emit(void *ctx, struct synfin_conn *c,
 		       const struct synfin_track_event *tev)
 {
-	struct reader *r = ctx;
 	struct synfin_track_rec rec;
 	struct sf_event ev;
 	unsigned int i;
 
+	(void)ctx;
 	synfin_track_fill(c, tev, &rec);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = rec.type;
-	ev.ts_ns = r->now;
+	ev.ts_ns = tev->ts_ns;
 	ev.cpu_unknown = true;
 	ev.netns_unknown = true;
 	ev.conn = c->id;
@@ -95,8 +102,11 @@ void synfin_track_emit(void *ctx, struct synfin_conn *c,
 	}
 	ev.ntrans = i;
 	/* The record's end fields are the connection's, as it ended. */
-	if (rec.conn_state != SYNFIN_CS_NONE)
+	if (rec.conn_state != SYNFIN_CS_NONE) {
 		end_fields(&ev, &c->fsm);
+		ev.have_summary = true;
+		ev.summary = rec.sum;
+	}
 	sf_conn_event(stdout, &ev);
 }
 

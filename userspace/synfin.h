@@ -17,6 +17,7 @@
 #include <linux/synfin.h>
 
 #include "filter.h"
+#include "track.h"
 
 
 /* Exit codes (documented in --help and the README). */
@@ -59,6 +60,8 @@ struct sf_event {
 	bool have_counts;		/* final event: segs and bytes are set */
 	uint32_t segs[2];		/* segments each side sent */
 	uint64_t bytes[2];		/* payload bytes each side sent */
+	bool have_summary;		/* final event: summary is set */
+	struct synfin_summary summary;	/* SYNFIN_E_SUMMARY */
 	bool netns_unknown;		/* offline: no network namespace */
 	unsigned int ntrans;
 	struct sf_trans trans[SYNFIN_MAX_TRANS];

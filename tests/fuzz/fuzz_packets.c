@@ -53,6 +53,12 @@ static void preset_counters(struct synfin_fsm *f, unsigned int k)
 	}
 }
 
+__u64 synfin_track_now(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
 void synfin_track_begun(void *ctx, struct synfin_conn *c)
 {
 	(void)ctx;
@@ -88,6 +94,13 @@ void synfin_track_emit(void *ctx, struct synfin_conn *c,
 	CHECK(rec.index == ev->index);
 	CHECK((rec.conn_state != SYNFIN_CS_NONE) == synfin_fsm_ended(&c->fsm));
 	CHECK(memchr(rec.history, 0, SYNFIN_HISTORY_LEN) != NULL);
+	/* The summary: on the final event, and as the header says. */
+	CHECK(!!(rec.sum.flags & SYNFIN_SUM_ENDED) ==
+	      (rec.conn_state != SYNFIN_CS_NONE));
+	CHECK(rec.sum.end < SYNFIN_CLOSE_COUNT);
+	CHECK(rec.sum.end_by <= SYNFIN_SERVER ||
+	      rec.sum.end_by == SYNFIN_SUM_NOBODY);
+	CHECK(!(rec.sum.visited & ~((1u << SYNFIN_ST_COUNT) - 1)));
 }
 
 static const int links[16] = {

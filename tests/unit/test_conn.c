@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the reader's connection bookkeeping (userspace/conn.c):
- * one summary per connection, late events of ended connections, and the
- * bounded memory of ended connections.
+ * one summary per connection, late events of ended connections, the
+ * bounded memory of ended connections, and the summary a final event
+ * alone makes.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -193,6 +194,180 @@ static void test_longest_summary(void **state)
 	assert_non_null(strstr(line, "\"history\":\"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\""));
 }
 
+/*
+ * A connection at 10.0.0.1:40000 -> 10.0.0.2:80: SYN at 1000 ns, SYN-ACK
+ * at 3000, the ACK at 4500 (the server established), the client's RST at
+ * 9000. All its events, or with @only_final the final one alone, which
+ * then carries the summary the module puts on it.
+ */
+static void reset_by_client(uint64_t id, bool only_final)
+{
+	struct sf_event ev = {
+		.type = SYNFIN_EV_SEGMENT, .ts_ns = 1000, .conn = id,
+		.family = AF_INET, .sport = 40000, .dport = 80,
+		.from = SYNFIN_CLIENT, .flags = SYNFIN_TCP_SYN,
+		.state = { SYNFIN_ST_SYN_SENT, SYNFIN_ST_LISTEN },
+		.ntrans = 1,
+		.trans = { { SYNFIN_CLIENT, SYNFIN_ST_CLOSED,
+			     SYNFIN_ST_SYN_SENT } },
+	};
+
+	ev.saddr[0] = ev.daddr[0] = 10;
+	ev.saddr[3] = 1;
+	ev.daddr[3] = 2;
+	if (!only_final)
+		sf_conn_event(out, &ev);
+	ev.index = 1;
+	ev.ts_ns = 3000;
+	ev.from = SYNFIN_SERVER;
+	ev.flags = SYNFIN_TCP_SYN | SYNFIN_TCP_ACK;
+	ev.state[SYNFIN_SERVER] = SYNFIN_ST_SYN_RCVD;
+	ev.trans[0] = (struct sf_trans){ SYNFIN_SERVER, SYNFIN_ST_LISTEN,
+					 SYNFIN_ST_SYN_RCVD };
+	if (!only_final)
+		sf_conn_event(out, &ev);
+	ev.index = 2;
+	ev.ts_ns = 4500;
+	ev.from = SYNFIN_CLIENT;
+	ev.flags = SYNFIN_TCP_ACK;
+	ev.state[SYNFIN_CLIENT] = SYNFIN_ST_ESTABLISHED;
+	ev.state[SYNFIN_SERVER] = SYNFIN_ST_ESTABLISHED;
+	ev.ntrans = 2;
+	ev.trans[0] = (struct sf_trans){ SYNFIN_CLIENT, SYNFIN_ST_SYN_SENT,
+					 SYNFIN_ST_ESTABLISHED };
+	ev.trans[1] = (struct sf_trans){ SYNFIN_SERVER, SYNFIN_ST_SYN_RCVD,
+					 SYNFIN_ST_ESTABLISHED };
+	if (!only_final)
+		sf_conn_event(out, &ev);
+	ev.index = 3;
+	ev.ts_ns = 9000;
+	ev.flags = SYNFIN_TCP_RST;
+	ev.state[SYNFIN_CLIENT] = SYNFIN_ST_CLOSED;
+	ev.state[SYNFIN_SERVER] = SYNFIN_ST_CLOSED;
+	ev.trans[0] = (struct sf_trans){ SYNFIN_CLIENT, SYNFIN_ST_ESTABLISHED,
+					 SYNFIN_ST_CLOSED };
+	ev.trans[1] = (struct sf_trans){ SYNFIN_SERVER, SYNFIN_ST_ESTABLISHED,
+					 SYNFIN_ST_CLOSED };
+	ev.conn_state = SYNFIN_CS_RSTO;
+	strcpy(ev.history, "ShAR");
+	ev.have_counts = true;
+	ev.segs[SYNFIN_CLIENT] = 3;
+	ev.segs[SYNFIN_SERVER] = 1;
+	if (only_final) {
+		/* What the core made of the events, as SYNFIN_E_SUMMARY. */
+		ev.have_summary = true;
+		ev.summary = (struct synfin_summary){
+			.first_ns = 1000, .syn_ns = 1000, .synack_ns = 3000,
+			.est_ns = 4500,
+			.visited = 1u << SYNFIN_ST_CLOSED |
+				   1u << SYNFIN_ST_LISTEN |
+				   1u << SYNFIN_ST_SYN_SENT |
+				   1u << SYNFIN_ST_SYN_RCVD |
+				   1u << SYNFIN_ST_ESTABLISHED,
+			.flags = SYNFIN_SUM_ESTABLISHED | SYNFIN_SUM_ENDED,
+			.first_fin = SYNFIN_SUM_NOBODY,
+			.rst_from = SYNFIN_CLIENT,
+			.end = SYNFIN_CLOSE_RESET, .end_by = SYNFIN_CLIENT,
+		};
+	}
+	sf_conn_event(out, &ev);
+}
+
+/* The summary lines of the output, and nothing else. */
+static char *summaries(void)
+{
+	char *all, *line, *save = NULL;
+	size_t n = 0;
+
+	fflush(out);
+	all = calloc(1, out_len + 1);
+	assert_non_null(all);
+	for (line = strtok_r(out_buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(line, "\"type\":\"summary\"") ||
+		    strstr(line, " ended:"))
+			n += (size_t)sprintf(all + n, "%s\n", line);
+	}
+	return all;
+}
+
+/*
+ * The summary of connection @id (a new one: ended ones are remembered)
+ * in JSON or text, from all its events or the last.
+ */
+static char *summary_from(uint64_t id, bool json, bool only_final)
+{
+	char *s;
+
+	sf_opts.json = json;
+	reset_by_client(id, only_final);
+	s = summaries();
+	sf_conn_free_all();
+	fclose(out);
+	free(out_buf);
+	out = open_memstream(&out_buf, &out_len);
+	assert_non_null(out);
+	return s;
+}
+
+/*
+ * A reader that received only a connection's final event, with its
+ * summary, prints what one that received every event does: text and
+ * JSON, handshake times and how it ended.
+ */
+static void test_final_event_alone(void **state)
+{
+	char *all, *last;
+	int json;
+
+	(void)state;
+	sf_opts.color = false;
+	for (json = 0; json < 2; json++) {
+		/* Ids no other test takes, as long as each other. */
+		size_t skip = json ? strlen("{\"type\":\"summary\",\"conn\":9000001") :
+				     strlen("#9000001");
+
+		all = summary_from(9000001 + 2 * (unsigned int)json, json, false);
+		last = summary_from(9000002 + 2 * (unsigned int)json, json, true);
+		assert_true(strlen(all) > skip && strlen(last) > skip);
+		assert_string_equal(all + skip, last + skip);
+		if (json) {
+			assert_non_null(strstr(last, "\"first_ns\":1000,\"last_ns\":9000,\"duration_ns\":8000,\"handshake_ns\":3500,\"syn_to_synack_ns\":2000,\"synack_to_ack_ns\":1500,"));
+			assert_non_null(strstr(last, "\"end\":\"reset\",\"end_by\":\"client\",\"how\":\"reset by client\","));
+			assert_non_null(strstr(last, "\"handshake_complete\":true,\"history\":\"ShAR\",\"conn_state\":\"RSTO\"}"));
+		} else {
+			assert_non_null(strstr(last, "#9000002 ended: 10.0.0.1:40000 -> 10.0.0.2:80  handshake 0.004 ms (SYN->SYN-ACK 0.002 ms, SYN-ACK->ACK 0.002 ms)  duration 0.008 ms  segments c>s 3 s>c 1  bytes c>s 0 s>c 0  reset by client  history ShAR conn_state RSTO\n"));
+		}
+		free(all);
+		free(last);
+	}
+}
+
+/*
+ * --state asks the final event's summary: states visited, complete, how
+ * it ended.
+ */
+static void test_final_event_alone_filtered(void **state)
+{
+	(void)state;
+	assert_int_equal(sf_filter_add_state(&sf_opts.filter, "SYN_RCVD"), 0);
+	reset_by_client(9000011, true);
+	assert_int_equal(count("\"type\":\"summary\""), 1);
+	memset(&sf_opts.filter, 0, sizeof(sf_opts.filter));
+	sf_opts.json = true;
+	assert_int_equal(sf_filter_add_state(&sf_opts.filter, "FIN_WAIT_1"), 0);
+	reset_by_client(9000012, true);
+	assert_int_equal(count("\"type\":\"summary\""), 1);
+	memset(&sf_opts.filter, 0, sizeof(sf_opts.filter));
+	assert_int_equal(sf_filter_add_state(&sf_opts.filter, "incomplete"), 0);
+	reset_by_client(9000013, true);
+	assert_int_equal(count("\"type\":\"summary\""), 1);
+	memset(&sf_opts.filter, 0, sizeof(sf_opts.filter));
+	assert_int_equal(sf_filter_add_state(&sf_opts.filter, "reset"), 0);
+	reset_by_client(9000014, true);
+	assert_int_equal(count("\"type\":\"summary\""), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +377,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ended_memory, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_final_event_alone, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_final_event_alone_filtered,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("conn", tests, NULL, NULL);

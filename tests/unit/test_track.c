@@ -3,8 +3,10 @@
  * Unit tests of the tracking core (module/track.c) that the module and
  * the reader share: matching both directions, a connection's events and
  * their indexes, the reuse rule, ends and their reasons, the record of an
- * event without a segment, eviction ranks across owners, and admission
- * with a guest's share and the host's reserve.
+ * event without a segment, the summary the final event carries (handshake
+ * times at the events' timestamps, how it ended and by whom), eviction
+ * ranks across owners, and admission with a guest's share and the host's
+ * reserve.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,16 +28,25 @@
 
 static struct {
 	uint64_t next_id;
+	uint64_t now;			/* the clock the core reads */
+	unsigned int nows;		/* how often it read it */
 	unsigned int n;
 	struct synfin_track_rec rec[MAX_EVENTS];
 	uint64_t conn[MAX_EVENTS];
+	uint64_t ts[MAX_EVENTS];
 } log_;
+
+__u64 synfin_track_now(void *ctx)
+{
+	assert_ptr_equal(ctx, &log_);
+	log_.nows++;
+	return log_.now;
+}
 
 void synfin_track_begun(void *ctx, struct synfin_conn *c)
 {
 	assert_ptr_equal(ctx, &log_);
 	c->id = ++log_.next_id;
-	c->first_ns = 1000 * log_.next_id;
 }
 
 void synfin_track_emit(void *ctx, struct synfin_conn *c,
@@ -44,6 +55,7 @@ void synfin_track_emit(void *ctx, struct synfin_conn *c,
 	assert_ptr_equal(ctx, &log_);
 	assert_true(log_.n < MAX_EVENTS);
 	synfin_track_fill(c, ev, &log_.rec[log_.n]);
+	log_.ts[log_.n] = ev->ts_ns;
 	log_.conn[log_.n++] = c->id;
 }
 
@@ -143,6 +155,7 @@ static void test_events_and_the_reuse_rule(void **state)
 	i = log_.n;
 
 	/* The client's port is used again: a new connection on the tuple. */
+	log_.now = 2000;
 	feed(&c, pkt(1, 40000, F_S, 5000, 0));
 	assert_int_equal(log_.n, i + 2);
 	assert_int_equal(log_.rec[i].type, SYNFIN_EV_TIMEOUT);
@@ -155,7 +168,8 @@ static void test_events_and_the_reuse_rule(void **state)
 	assert_int_equal(log_.rec[i + 1].index, 0);
 	assert_int_equal(log_.rec[i + 1].seq, 5000);
 	assert_int_equal(c.id, 2);
-	assert_int_equal(c.first_ns, 2000);
+	assert_int_equal(c.sum.first_ns, 2000);
+	assert_int_equal(log_.ts[i + 1], 2000);
 }
 
 /*
@@ -195,6 +209,209 @@ static void test_end_without_segment_goes_client_to_server(void **state)
 	/* An ended connection ends once. */
 	synfin_track_end(&log_, &c, SYNFIN_END_IDLE);
 	assert_int_equal(log_.n, 2);
+}
+
+/* A client at 10.0.0.1:40000 opens to 10.0.0.2:80 at 1000, 3000, 4500 ns. */
+static void handshake(struct synfin_conn *c)
+{
+	struct synfin_packet syn = pkt(1, 40000, F_S, 100, 0);
+
+	reset();
+	memset(c, 0, sizeof(*c));
+	log_.now = 1000;
+	synfin_track_tuple(c, &syn);
+	synfin_track_first(&log_, c, &syn);
+	log_.now = 3000;
+	feed(c, pkt(0, 40000, F_S | F_A, 900, 101));
+	log_.now = 4500;
+	feed(c, pkt(1, 40000, F_A, 101, 901));
+}
+
+/* The last event's record: the final one, with the summary. */
+static const struct synfin_summary *final_summary(void)
+{
+	const struct synfin_track_rec *r = &log_.rec[log_.n - 1];
+
+	assert_int_equal(r->state[SYNFIN_CLIENT], SYNFIN_ST_CLOSED);
+	assert_int_equal(r->state[SYNFIN_SERVER], SYNFIN_ST_CLOSED);
+	assert_int_not_equal(r->conn_state, SYNFIN_CS_NONE);
+	assert_true(r->sum.flags & SYNFIN_SUM_ENDED);
+	return &r->sum;
+}
+
+/*
+ * The handshake's times are the timestamps of the events that made them,
+ * one clock reading per event; only the final event carries them.
+ */
+static void test_summary_handshake_times(void **state)
+{
+	const struct synfin_summary *s;
+	struct synfin_conn c;
+	unsigned int i;
+
+	(void)state;
+	handshake(&c);
+	assert_int_equal(log_.n, 3);
+	assert_int_equal(log_.nows, 3);
+	assert_int_equal(log_.ts[0], 1000);
+	assert_int_equal(log_.ts[1], 3000);
+	assert_int_equal(log_.ts[2], 4500);
+	assert_int_equal(c.sum.first_ns, 1000);
+	assert_int_equal(c.sum.syn_ns, 1000);
+	assert_int_equal(c.sum.synack_ns, 3000);
+	assert_int_equal(c.sum.est_ns, 4500);
+	for (i = 0; i < log_.n; i++)
+		assert_int_equal(log_.rec[i].sum.flags, 0);
+	/* Data says nothing to the summary, and makes no event. */
+	log_.now = 5000;
+	feed(&c, pkt(1, 40000, F_A, 101, 901));
+	assert_int_equal(log_.n, 3);
+	assert_int_equal(log_.nows, 3);
+	log_.now = 9000;
+	synfin_track_end(&log_, &c, SYNFIN_END_IDLE);
+	s = final_summary();
+	assert_int_equal(log_.ts[3], 9000);
+	assert_int_equal(s->first_ns, 1000);
+	assert_int_equal(s->syn_ns, 1000);
+	assert_int_equal(s->synack_ns, 3000);
+	assert_int_equal(s->est_ns, 4500);
+	assert_true(s->flags & SYNFIN_SUM_ESTABLISHED);
+	assert_int_equal(s->end, SYNFIN_CLOSE_TIMED_OUT);
+	assert_int_equal(s->end_by, SYNFIN_SUM_NOBODY);
+	assert_int_equal(s->visited,
+			 1u << SYNFIN_ST_CLOSED | 1u << SYNFIN_ST_LISTEN |
+			 1u << SYNFIN_ST_SYN_SENT | 1u << SYNFIN_ST_SYN_RCVD |
+			 1u << SYNFIN_ST_ESTABLISHED);
+}
+
+/* A SYN-ACK seen first: no SYN time, the handshake from the SYN-ACK. */
+static void test_summary_without_syn(void **state)
+{
+	struct synfin_packet sa = pkt(0, 40000, F_S | F_A, 900, 101);
+	const struct synfin_summary *s;
+	struct synfin_conn c;
+
+	(void)state;
+	reset();
+	memset(&c, 0, sizeof(c));
+	log_.now = 700;
+	synfin_track_tuple(&c, &sa);
+	synfin_track_first(&log_, &c, &sa);
+	log_.now = 800;
+	feed(&c, pkt(1, 40000, F_A, 101, 901));
+	log_.now = 900;
+	synfin_track_end(&log_, &c, SYNFIN_END_EVICTED);
+	s = final_summary();
+	assert_int_equal(s->first_ns, 700);
+	assert_int_equal(s->syn_ns, 0);
+	assert_int_equal(s->synack_ns, 700);
+	assert_int_equal(s->est_ns, 800);
+	assert_int_equal(s->end, SYNFIN_CLOSE_EVICTED);
+	assert_int_equal(s->end_by, SYNFIN_SUM_NOBODY);
+}
+
+static void test_summary_four_way(void **state)
+{
+	const struct synfin_summary *s;
+	struct synfin_conn c;
+
+	(void)state;
+	handshake(&c);
+	feed(&c, pkt(0, 40000, F_F | F_A, 901, 101));	/* the server first */
+	feed(&c, pkt(1, 40000, F_A, 101, 902));
+	feed(&c, pkt(1, 40000, F_F | F_A, 101, 902));
+	feed(&c, pkt(0, 40000, F_A, 902, 102));
+	assert_int_equal(c.fsm.state[SYNFIN_SERVER], SYNFIN_ST_TIME_WAIT);
+	synfin_track_end(&log_, &c, SYNFIN_END_TIME_WAIT);
+	s = final_summary();
+	assert_int_equal(s->end, SYNFIN_CLOSE_FOUR_WAY);
+	assert_int_equal(s->end_by, SYNFIN_SERVER);
+	assert_true(s->visited & 1u << SYNFIN_ST_FIN_WAIT_2);
+	assert_true(s->visited & 1u << SYNFIN_ST_LAST_ACK);
+}
+
+static void test_summary_three_way(void **state)
+{
+	const struct synfin_summary *s;
+	struct synfin_conn c;
+
+	(void)state;
+	handshake(&c);
+	feed(&c, pkt(1, 40000, F_F | F_A, 101, 901));
+	feed(&c, pkt(0, 40000, F_F | F_A, 901, 102));	/* FIN and ACK */
+	feed(&c, pkt(1, 40000, F_A, 102, 902));
+	synfin_track_end(&log_, &c, SYNFIN_END_TIME_WAIT);
+	s = final_summary();
+	assert_int_equal(s->end, SYNFIN_CLOSE_THREE_WAY);
+	assert_int_equal(s->end_by, SYNFIN_CLIENT);
+	assert_false(s->visited & 1u << SYNFIN_ST_FIN_WAIT_2);
+}
+
+static void test_summary_simultaneous(void **state)
+{
+	const struct synfin_summary *s;
+	struct synfin_conn c;
+
+	(void)state;
+	handshake(&c);
+	feed(&c, pkt(1, 40000, F_F | F_A, 101, 901));
+	feed(&c, pkt(0, 40000, F_F | F_A, 901, 101));	/* the FINs cross */
+	feed(&c, pkt(1, 40000, F_A, 102, 902));
+	feed(&c, pkt(0, 40000, F_A, 902, 102));
+	synfin_track_end(&log_, &c, SYNFIN_END_TIME_WAIT);
+	s = final_summary();
+	assert_int_equal(s->end, SYNFIN_CLOSE_SIMULTANEOUS);
+	assert_int_equal(s->end_by, SYNFIN_CLIENT);
+	assert_true(s->visited & 1u << SYNFIN_ST_CLOSING);
+}
+
+/* The server's RST to a SYN: refused, no handshake, ended by the RST. */
+static void test_summary_refused(void **state)
+{
+	struct synfin_packet syn = pkt(1, 40000, F_S, 100, 0);
+	const struct synfin_summary *s;
+	struct synfin_conn c;
+
+	(void)state;
+	reset();
+	memset(&c, 0, sizeof(c));
+	log_.now = 10;
+	synfin_track_tuple(&c, &syn);
+	synfin_track_first(&log_, &c, &syn);
+	log_.now = 20;
+	feed(&c, pkt(0, 40000, F_R | F_A, 0, 101));
+	assert_int_equal(log_.n, 2);
+	s = final_summary();
+	assert_int_equal(log_.rec[1].type, SYNFIN_EV_SEGMENT);
+	assert_int_equal(s->end, SYNFIN_CLOSE_REFUSED);
+	assert_int_equal(s->end_by, SYNFIN_SERVER);
+	assert_false(s->flags & SYNFIN_SUM_ESTABLISHED);
+	assert_int_equal(s->syn_ns, 10);
+	assert_int_equal(s->synack_ns, 0);
+	assert_int_equal(s->est_ns, 0);
+	/* A late RST: the summary is made, and stays as it was. */
+	log_.now = 30;
+	feed(&c, pkt(1, 40000, F_R, 101, 0));
+	assert_int_equal(log_.rec[log_.n - 1].sum.end, SYNFIN_CLOSE_REFUSED);
+	assert_int_equal(log_.rec[log_.n - 1].sum.end_by, SYNFIN_SERVER);
+}
+
+/* An RST out of the window is not obeyed; the client's in it resets. */
+static void test_summary_reset(void **state)
+{
+	const struct synfin_summary *s;
+	struct synfin_conn c;
+
+	(void)state;
+	handshake(&c);
+	feed(&c, pkt(0, 40000, F_R, 900000, 0));
+	assert_int_equal(c.fsm.state[SYNFIN_CLIENT], SYNFIN_ST_ESTABLISHED);
+	assert_int_equal(c.sum.rst_from, SYNFIN_SUM_NOBODY);
+	feed(&c, pkt(1, 40000, F_R | F_A, 101, 901));
+	s = final_summary();
+	assert_int_equal(s->end, SYNFIN_CLOSE_RESET);
+	assert_int_equal(s->end_by, SYNFIN_CLIENT);
+	assert_true(s->flags & SYNFIN_SUM_ESTABLISHED);
 }
 
 static void test_idle_reason_and_timeouts(void **state)
@@ -301,6 +518,13 @@ int main(void)
 		cmocka_unit_test(test_match_both_directions_only),
 		cmocka_unit_test(test_events_and_the_reuse_rule),
 		cmocka_unit_test(test_end_without_segment_goes_client_to_server),
+		cmocka_unit_test(test_summary_handshake_times),
+		cmocka_unit_test(test_summary_without_syn),
+		cmocka_unit_test(test_summary_four_way),
+		cmocka_unit_test(test_summary_three_way),
+		cmocka_unit_test(test_summary_simultaneous),
+		cmocka_unit_test(test_summary_refused),
+		cmocka_unit_test(test_summary_reset),
 		cmocka_unit_test(test_idle_reason_and_timeouts),
 		cmocka_unit_test(test_evict_rank_by_owner),
 		cmocka_unit_test(test_share_is_exact),

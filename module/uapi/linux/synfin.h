@@ -172,6 +172,19 @@ enum synfin_event_attr {
 
 #define SYNFIN_E_MAX (__SYNFIN_E_MAX - 1)
 
+/* How a connection ended, in its summary (struct synfin_summary.end). */
+enum synfin_close {
+	SYNFIN_CLOSE_FOUR_WAY,		/* a FIN each way, each acked by itself */
+	SYNFIN_CLOSE_THREE_WAY,		/* the second FIN acked the first */
+	SYNFIN_CLOSE_SIMULTANEOUS,	/* the FINs crossed (CLOSING) */
+	SYNFIN_CLOSE_RESET,		/* an RST in the window */
+	SYNFIN_CLOSE_REFUSED,		/* the server's RST, never established */
+	SYNFIN_CLOSE_TIMED_OUT,		/* idle past its state's timeout */
+	SYNFIN_CLOSE_EVICTED,		/* evicted to make room (max_flows) */
+	SYNFIN_CLOSE_NO_FIN,		/* ended without FIN or RST */
+	SYNFIN_CLOSE_COUNT
+};
+
 /* One state transition caused by an event. */
 enum synfin_trans_attr {
 	SYNFIN_T_UNSPEC,
