@@ -150,10 +150,15 @@ static int addr_len(u8 family)
 	(NLA_HDRLEN +			/* the nest */			\
 	 2 * nla_total_size(sizeof(struct in6_addr)) +			\
 	 nla_total_size(SYNFIN_HISTORY_LEN))
+/* SUMMARY: its nest, four times; END, END_BY, STATES and the HANDSHAKE flag. */
+#define EV_SUMMARY_ROOM							\
+	(NLA_HDRLEN + EV_U64_ROOM(4) + 3 * nla_total_size(4) +		\
+	 nla_total_size(0))
 /* TS_NS, CONN, CLIENT_BYTES, SERVER_BYTES; 23 others of 4 bytes at most. */
 #define EV_MAX_SIZE							\
 	(EV_COMMON_ROOM + EV_U64_ROOM(4) + 23 * nla_total_size(4) +	\
-	 SYNFIN_MAX_TRANS * (NLA_HDRLEN + 3 * nla_total_size(1)))
+	 SYNFIN_MAX_TRANS * (NLA_HDRLEN + 3 * nla_total_size(1)) +	\
+	 EV_SUMMARY_ROOM)
 /* CONN, FIRST_NS, LAST_NS, CLIENT_BYTES, SERVER_BYTES; 11 others. */
 #define FLOW_MAX_SIZE							\
 	(EV_COMMON_ROOM + EV_U64_ROOM(5) + 11 * nla_total_size(4))
@@ -236,6 +241,26 @@ static void ev_put_counts(struct sk_buff *skb, const u32 *segs,
 	ev_put_u64(skb, SYNFIN_E_SERVER_BYTES, bytes[SYNFIN_SERVER]);
 }
 
+/* What the summary of a connection needs, on its final event. */
+static void ev_put_summary(struct sk_buff *skb, const struct synfin_summary *s)
+{
+	struct nlattr *nest = ev_nest(skb, SYNFIN_E_SUMMARY);
+
+	/* ev_put_u64() pads with SYNFIN_E_PAD: the same number in the nest. */
+	BUILD_BUG_ON((int)SYNFIN_SU_PAD != (int)SYNFIN_E_PAD);
+	ev_put_u64(skb, SYNFIN_SU_FIRST_NS, s->first_ns);
+	ev_put_u64(skb, SYNFIN_SU_SYN_NS, s->syn_ns);
+	ev_put_u64(skb, SYNFIN_SU_SYNACK_NS, s->synack_ns);
+	ev_put_u64(skb, SYNFIN_SU_ESTABLISHED_NS, s->est_ns);
+	ev_put_u8(skb, SYNFIN_SU_END, s->end);
+	if (s->end_by != SYNFIN_SUM_NOBODY)
+		ev_put_u8(skb, SYNFIN_SU_END_BY, s->end_by);
+	if (s->flags & SYNFIN_SUM_ESTABLISHED)
+		ev_put(skb, SYNFIN_SU_HANDSHAKE, 0);
+	ev_put_u32(skb, SYNFIN_SU_STATES, s->visited);
+	nla_nest_end(skb, nest);
+}
+
 int synfin_nl_put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 			int cpu)
 {
@@ -275,6 +300,7 @@ int synfin_nl_put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 		ev_put_str(skb, SYNFIN_E_HISTORY, rec->ev.history,
 			   SYNFIN_HISTORY_LEN);
 		ev_put_counts(skb, rec->ev.segs, rec->ev.bytes);
+		ev_put_summary(skb, &rec->ev.sum);
 	}
 	for (i = 0; i < rec->ev.ntrans && i < SYNFIN_MAX_TRANS; i++)
 		ev_put_trans(skb, &rec->ev.trans[i]);

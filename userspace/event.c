@@ -76,6 +76,7 @@ static const struct ev_field ev_fields[SYNFIN_E_MAX + 1] = {
 	[SYNFIN_E_SERVER_SEGS] = EVF(U32, segs[SYNFIN_SERVER]),
 	[SYNFIN_E_CLIENT_BYTES] = EVF(U64, bytes[SYNFIN_CLIENT]),
 	[SYNFIN_E_SERVER_BYTES] = EVF(U64, bytes[SYNFIN_SERVER]),
+	[SYNFIN_E_SUMMARY] = EVS(0),		/* and have_summary */
 };
 
 /*
@@ -190,6 +191,66 @@ static void parse_trans(const struct attr_view *nest, struct sf_event *ev)
 	ev->trans[ev->ntrans++] = t;
 }
 
+static bool get_ns(const struct attr_view *v, __u64 *dst)
+{
+	if (v->len < 8)
+		return false;
+	*dst = get64(v);
+	return true;
+}
+
+/* SYNFIN_E_SUMMARY's nest; false if it is malformed. */
+static bool parse_summary(const struct attr_view *nest, struct sf_event *ev)
+{
+	const uint8_t *pos = nest->p, *end = nest->p + nest->len;
+	struct synfin_summary *s = &ev->summary;
+	struct attr_view v;
+	bool ok = true;
+
+	if (nest->len && nest->len < MNL_ATTR_HDRLEN)
+		return false;
+	synfin_summary_begin(s, 0);
+	s->flags = SYNFIN_SUM_ENDED;
+	while (attr_next(&pos, end, &v)) {
+		switch (v.type) {
+		case SYNFIN_SU_FIRST_NS:
+			ok = get_ns(&v, &s->first_ns);
+			break;
+		case SYNFIN_SU_SYN_NS:
+			ok = get_ns(&v, &s->syn_ns);
+			break;
+		case SYNFIN_SU_SYNACK_NS:
+			ok = get_ns(&v, &s->synack_ns);
+			break;
+		case SYNFIN_SU_ESTABLISHED_NS:
+			ok = get_ns(&v, &s->est_ns);
+			break;
+		case SYNFIN_SU_END:
+			ok = v.len && v.p[0] < SYNFIN_CLOSE_COUNT;
+			if (ok)
+				s->end = v.p[0];
+			break;
+		case SYNFIN_SU_END_BY:
+			ok = v.len && v.p[0] <= SYNFIN_SERVER;
+			if (ok)
+				s->end_by = v.p[0];
+			break;
+		case SYNFIN_SU_HANDSHAKE:
+			s->flags |= SYNFIN_SUM_ESTABLISHED;
+			break;
+		case SYNFIN_SU_STATES:
+			ok = v.len >= 4;
+			if (ok)
+				s->visited = (uint16_t)get32(&v);
+			break;
+		}
+		if (!ok)
+			return false;
+	}
+	ev->have_summary = true;
+	return true;
+}
+
 /* An attribute without a plain number; false if it is malformed. */
 static bool parse_special(const struct attr_view *v, struct sf_event *ev,
 			  struct sf_flow_record *fl)
@@ -218,6 +279,8 @@ static bool parse_special(const struct attr_view *v, struct sf_event *ev,
 		ev->segs[SYNFIN_CLIENT] = get32(v);
 		ev->have_counts = true;
 		break;
+	case SYNFIN_E_SUMMARY:
+		return parse_summary(v, ev);
 	case SYNFIN_E_FIRST_NS:
 		if (fl)
 			fl->first_ns = get64(v);

@@ -579,6 +579,17 @@ static struct nlattr *put_synack(struct nlmsghdr *nlh, bool final)
 		mnl_attr_put_u32(nlh, SYNFIN_E_SERVER_SEGS, 2);
 		mnl_attr_put_u64(nlh, SYNFIN_E_CLIENT_BYTES, 5000000000ULL);
 		mnl_attr_put_u64(nlh, SYNFIN_E_SERVER_BYTES, 7);
+		t = mnl_attr_nest_start(nlh, SYNFIN_E_SUMMARY);
+		mnl_attr_put_u64(nlh, SYNFIN_SU_FIRST_NS, 1ULL << 40);
+		mnl_attr_put_u64(nlh, SYNFIN_SU_SYN_NS, 0);
+		mnl_attr_put_u64(nlh, SYNFIN_SU_SYNACK_NS, (1ULL << 40) + 5);
+		mnl_attr_put_u64(nlh, SYNFIN_SU_ESTABLISHED_NS, (1ULL << 40) + 9);
+		mnl_attr_put_u8(nlh, SYNFIN_SU_END, SYNFIN_CLOSE_REFUSED);
+		mnl_attr_put_u8(nlh, SYNFIN_SU_END_BY, SYNFIN_SERVER);
+		mnl_attr_put(nlh, SYNFIN_SU_HANDSHAKE, 0, NULL);
+		mnl_attr_put_u32(nlh, SYNFIN_SU_STATES, 0x11);
+		mnl_attr_put_u32(nlh, SYNFIN_SU_MAX + 1, 99);	/* newer: skipped */
+		mnl_attr_nest_end(nlh, t);
 	}
 	t = mnl_attr_nest_start(nlh, SYNFIN_E_TRANS);
 	mnl_attr_put_u8(nlh, SYNFIN_T_WHO, SYNFIN_SERVER);
@@ -632,10 +643,21 @@ static void test_parse(void **state)
 	assert_int_equal(ev.trans[0].who, SYNFIN_SERVER);
 	assert_int_equal(ev.trans[0].from, SYNFIN_ST_LISTEN);
 	assert_int_equal(ev.trans[0].to, SYNFIN_ST_SYN_RCVD);
+	assert_true(ev.have_summary);
+	assert_true(ev.summary.first_ns == 1ULL << 40);
+	assert_true(ev.summary.syn_ns == 0);
+	assert_true(ev.summary.synack_ns == (1ULL << 40) + 5);
+	assert_true(ev.summary.est_ns == (1ULL << 40) + 9);
+	assert_int_equal(ev.summary.end, SYNFIN_CLOSE_REFUSED);
+	assert_int_equal(ev.summary.end_by, SYNFIN_SERVER);
+	assert_int_equal(ev.summary.flags,
+			 SYNFIN_SUM_ESTABLISHED | SYNFIN_SUM_ENDED);
+	assert_int_equal(ev.summary.visited, 0x11);
 
-	/* Not a final event: no counts, no history. */
+	/* Not a final event: no counts, no history, no summary. */
 	nest = put_synack(new_msg(), false);
 	assert_int_equal(sf_event_parse(nest, &ev), 0);
+	assert_false(ev.have_summary);
 	assert_false(ev.have_counts);
 	assert_int_equal(ev.conn_state, 0);
 	assert_string_equal(ev.history, "");
@@ -680,6 +702,23 @@ static void test_parse_malformed(void **state)
 	p[1] = '"';
 	assert_int_equal(sf_event_parse(nest, &ev), 0);
 	assert_string_equal(ev.history, "S?");
+
+	/* A summary that says an end there is none of: refused. */
+	nest = put_synack(new_msg(), true);
+	a = find(find(nest, SYNFIN_E_SUMMARY), SYNFIN_SU_END);
+	*(uint8_t *)mnl_attr_get_payload(a) = SYNFIN_CLOSE_COUNT;
+	assert_int_equal(sf_event_parse(nest, &ev), -EINVAL);
+
+	/* A summary time too short: refused; no END_BY: neither side. */
+	nest = put_synack(new_msg(), true);
+	a = find(find(nest, SYNFIN_E_SUMMARY), SYNFIN_SU_SYN_NS);
+	a->nla_len = MNL_ATTR_HDRLEN + 4;
+	assert_int_equal(sf_event_parse(nest, &ev), -EINVAL);
+	nest = put_synack(new_msg(), true);
+	a = find(find(nest, SYNFIN_E_SUMMARY), SYNFIN_SU_END_BY);
+	a->nla_type = SYNFIN_SU_MAX + 1;
+	assert_int_equal(sf_event_parse(nest, &ev), 0);
+	assert_int_equal(ev.summary.end_by, SYNFIN_SUM_NOBODY);
 
 	/* An address of a bad length: all zero. */
 	nest = put_synack(new_msg(), false);

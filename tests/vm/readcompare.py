@@ -11,7 +11,11 @@ in order), the same events with the same fields (segment, flags, raw and
 relative numbers, window, length, both states, transitions, anomalies,
 history, conn_state, segment and byte counts, end reason) and the same
 summary (how it ended, by whom, counts, history, conn_state). Only
-timestamps, connection ids, CPU and netns may differ.
+timestamps, connection ids, CPU and netns may differ. The live summary,
+which the reader prints from the module's final event alone, must also
+have the times of the live events themselves (first and last event, the
+client's first SYN, the server's first SYN-ACK, the event that made the
+server ESTABLISHED), and lack a handshake time where read's does.
 
 With --max-flows, the capture is read with a table of that size, as the
 module's max_flows was: the same connections must be evicted (their
@@ -56,6 +60,27 @@ def by_connection(evs, port):
         key = tuple(sorted([(first["src"], first["sport"]), (first["dst"], first["dport"])]))
         out.append((key, c))
     return out
+
+
+def times(events):
+    """The summary's times, as its events' timestamps say them."""
+    syn = synack = est = None
+    for e in events:
+        if e["type"] == "segment" and "SYN" in e["flags"]:
+            if "ACK" not in e["flags"] and e["from"] == "client" and syn is None:
+                syn = e["ts_ns"]
+            if "ACK" in e["flags"] and e["from"] == "server" and synack is None:
+                synack = e["ts_ns"]
+        for t in e["transitions"]:
+            if t["who"] == "server" and t["to"] == "ESTABLISHED" and est is None:
+                est = e["ts_ns"]
+
+    def span(a, b):
+        return b - a if a is not None and b is not None and b >= a else None
+    return {"first_ns": events[0]["ts_ns"], "last_ns": events[-1]["ts_ns"],
+            "duration_ns": span(events[0]["ts_ns"], events[-1]["ts_ns"]),
+            "handshake_ns": span(syn, est), "syn_to_synack_ns": span(syn, synack),
+            "synack_to_ack_ns": span(synack, est)}
 
 
 def main():
@@ -112,6 +137,15 @@ def main():
         diff = {k: (sa.get(k), sb.get(k)) for k in SAME_SUMMARY if sa.get(k) != sb.get(k)}
         if diff:
             errors.append(f"{key}: summaries differ: {diff}")
+        want = times(la["events"])
+        diff = {k: (sa.get(k), v) for k, v in want.items() if sa.get(k) != v}
+        if diff:
+            errors.append(f"{key}: live summary/its events' times differ: {diff}")
+        diff = {k: (sa.get(k), sb.get(k)) for k in ("handshake_ns", "syn_to_synack_ns",
+                                                    "synack_to_ack_ns")
+                if (sa.get(k) is None) != (sb.get(k) is None)}
+        if diff:
+            errors.append(f"{key}: live/read handshake times known differ: {diff}")
     print(f"{len(a)} connections, {nevents} events: live and read "
           f"{'agree' if not errors else 'DISAGREE'}")
     for e in errors:

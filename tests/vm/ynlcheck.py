@@ -18,6 +18,7 @@ CLI = [sys.executable, f"{tools}/tools/net/ynl/cli.py", "--spec", spec,
        "--schema", f"{tools}/Documentation/netlink/genetlink-legacy.yaml",
        "--output-json"]
 PORT = 9360
+CLOSED = 9361   # nothing listens: each connection refused, its final event at once
 
 
 # cli.py loads and validates the spec on every call: a minute or more on a
@@ -60,6 +61,10 @@ deadline = time.time() + TIMEOUT
 while sub.poll() is None and time.time() < deadline:
     with socket.create_connection(("127.0.0.1", PORT)) as c:
         c.sendall(b"x")
+    try:
+        socket.create_connection(("127.0.0.1", CLOSED)).close()
+    except ConnectionRefusedError:
+        pass
     time.sleep(0.2)
 out, err = sub.communicate(timeout=TIMEOUT)
 assert sub.returncode == 0, err
@@ -79,6 +84,24 @@ assert syn["trans"] == [{"who": "client", "from": "closed", "to": "syn-sent"}], 
 rest = [e for e in mine if e.get("conn") == syn["conn"]]
 assert any(e["client-state"] == e["server-state"] == "established" for e in rest), rest
 assert any("fin" in e["flags"] and e["from"] == "client" for e in rest), rest
+
+# A refused connection's final event carries its summary, as the spec
+# says it: the times are its own events' timestamps.
+refused = [e for e in events if CLOSED in (e.get("dport"), e.get("sport"))]
+finals = [e for e in refused if "summary" in e]
+assert finals, refused
+last = finals[-1]
+first = [e for e in refused if e.get("conn") == last["conn"]]
+print("refused:", first)
+assert [e["flags"] for e in first] == [["syn"], ["rst", "ack"]], first
+assert "summary" not in first[0], first
+su = last["summary"]
+assert su["first-ns"] == su["syn-ns"] == first[0]["ts-ns"], su
+assert su["synack-ns"] == 0 and su["established-ns"] == 0, su
+assert su["end"] == "refused" and su["end-by"] == "server", su
+assert "handshake" not in su, su
+assert su["states"] == (1 << 0) | (1 << 1) | (1 << 2), su  # closed, listen, syn-sent
+assert (last["client-state"], last["server-state"]) == ("closed", "closed"), last
 
 # One connection held open for the flow dump.
 cli = socket.create_connection(("127.0.0.1", PORT))

@@ -167,12 +167,13 @@ enum synfin_event_attr {
 	SYNFIN_E_SERVER_SEGS,	/* u32: segments the server sent, final event */
 	SYNFIN_E_CLIENT_BYTES,	/* u64: payload bytes the client sent, idem */
 	SYNFIN_E_SERVER_BYTES,	/* u64: payload bytes the server sent, idem */
+	SYNFIN_E_SUMMARY,	/* nest: SYNFIN_SU_*, final event */
 	__SYNFIN_E_MAX,
 };
 
 #define SYNFIN_E_MAX (__SYNFIN_E_MAX - 1)
 
-/* How a connection ended, in its summary (struct synfin_summary.end). */
+/* How a connection ended (SYNFIN_SU_END). */
 enum synfin_close {
 	SYNFIN_CLOSE_FOUR_WAY,		/* a FIN each way, each acked by itself */
 	SYNFIN_CLOSE_THREE_WAY,		/* the second FIN acked the first */
@@ -184,6 +185,26 @@ enum synfin_close {
 	SYNFIN_CLOSE_NO_FIN,		/* ended without FIN or RST */
 	SYNFIN_CLOSE_COUNT
 };
+
+/*
+ * What a connection's summary needs, on its final event (SYNFIN_E_SUMMARY):
+ * times are SYNFIN_E_TS_NS of the events that made them, 0 if none did.
+ */
+enum synfin_summary_attr {
+	SYNFIN_SU_UNSPEC,
+	SYNFIN_SU_PAD,
+	SYNFIN_SU_FIRST_NS,	/* u64: the connection's first event */
+	SYNFIN_SU_SYN_NS,	/* u64: the client's first SYN */
+	SYNFIN_SU_SYNACK_NS,	/* u64: the server's first SYN-ACK */
+	SYNFIN_SU_ESTABLISHED_NS, /* u64: the server reached ESTABLISHED */
+	SYNFIN_SU_END,		/* u8: enum synfin_close */
+	SYNFIN_SU_END_BY,	/* u8: enum synfin_side that closed; absent: neither */
+	SYNFIN_SU_HANDSHAKE,	/* flag: a side reached ESTABLISHED */
+	SYNFIN_SU_STATES,	/* u32: bit 1 << enum synfin_state, each state a side was in */
+	__SYNFIN_SU_MAX,
+};
+
+#define SYNFIN_SU_MAX (__SYNFIN_SU_MAX - 1)
 
 /* One state transition caused by an event. */
 enum synfin_trans_attr {
