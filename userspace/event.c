@@ -492,6 +492,50 @@ static char *addr_text(char *p, uint8_t family, const uint8_t *addr)
 	return ipv6_text(p, addr);
 }
 
+/*
+ * The texts of addresses seen lately, by a hash of the address: an
+ * address comes back in every event of its connection, and a server's
+ * in every connection. An entry is a cache line; a hit is some twenty
+ * instructions, against 70 for IPv4 by hand and 200 for IPv6.
+ */
+#define ADDR_CACHE_BITS	6
+
+struct addr_entry {
+	uint64_t k0, k1;
+	uint8_t family;
+	uint8_t len;			/* 0: empty */
+	char text[46];
+};
+
+static struct addr_entry addr_cache[1u << ADDR_CACHE_BITS];
+
+/*
+ * addr_text() through the cache. The copy out is a whole entry's text,
+ * 46 bytes: @p must have that much room (a jline's buffer has).
+ */
+static char *jp_addr(char *p, uint8_t family, const uint8_t *addr)
+{
+	struct addr_entry *e;
+	uint64_t k0, k1;
+	char *end;
+
+	memcpy(&k0, addr, 8);
+	memcpy(&k1, addr + 8, 8);
+	e = &addr_cache[((k0 ^ k1 ^ family) * 0x9e3779b97f4a7c15ULL) >>
+			(64 - ADDR_CACHE_BITS)];
+	if (e->k0 == k0 && e->k1 == k1 && e->family == family && e->len) {
+		memcpy(p, e->text, sizeof(e->text));
+		return p + e->len;
+	}
+	end = addr_text(p, family, addr);
+	e->k0 = k0;
+	e->k1 = k1;
+	e->family = family;
+	e->len = (uint8_t)(end - p);
+	memcpy(e->text, p, e->len);
+	return end;
+}
+
 size_t sf_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
 {
 	char *end;
@@ -686,11 +730,11 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 		p = jp_lit(p, ",\"family\":\"ipv4\",\"src\":\"");
 	else
 		p = jp_lit(p, ",\"family\":\"ipv6\",\"src\":\"");
-	p = addr_text(p, ev->family, ev->saddr);
+	p = jp_addr(p, ev->family, ev->saddr);
 	p = jp_lit(p, "\",\"sport\":");
 	p = jp_u32(p, ev->sport);
 	p = jp_lit(p, ",\"dst\":\"");
-	p = addr_text(p, ev->family, ev->daddr);
+	p = jp_addr(p, ev->family, ev->daddr);
 	p = jp_lit(p, "\",\"dport\":");
 	p = jp_u32(p, ev->dport);
 	if (seg) {
@@ -993,10 +1037,10 @@ static char *jp_endpoint(char *p, uint8_t family, const uint8_t *addr,
 {
 	if (family == AF_INET6) {
 		*p++ = '[';
-		p = ipv6_text(p, addr);
+		p = jp_addr(p, family, addr);
 		*p++ = ']';
 	} else {
-		p = addr_text(p, family, addr);
+		p = jp_addr(p, family, addr);
 	}
 	*p++ = ':';
 	return jp_u32(p, port);

@@ -512,14 +512,16 @@ static void test_text(void **state)
 		ref = text_of(&ev, true);
 		if (!sf_opts.offline) {
 			/*
-			 * Live, each reads the clocks itself: the times may
-			 * be a few microseconds apart, the rest may not.
+			 * Live, each reads the clocks itself, the second
+			 * later (on a loaded machine, much later): the times
+			 * may differ by that, the rest may not. Captures'
+			 * times, above, are checked to the microsecond.
 			 */
 			long long a = us_of_day(mine), b = us_of_day(ref);
 
 			assert_true(a >= 0 && b >= 0);
-			assert_true(llabs(a - b) <= 50 ||
-				    llabs(a - b) >= 86400000000LL - 50);
+			assert_true(llabs(a - b) <= 2000000 ||
+				    llabs(a - b) >= 86400000000LL - 2000000);
 			memcpy(mine, ref, 15);
 		}
 		assert_string_equal(mine, ref);
@@ -527,6 +529,75 @@ static void test_text(void **state)
 		free(ref);
 	}
 	memset(&sf_opts, 0, sizeof(sf_opts));
+}
+
+/*
+ * Addresses through the cache of their texts (event.c): a pool of more
+ * than it holds, IPv4 and IPv6 alike, the same bytes under both
+ * families, picked at random, so that entries are hit, missed and
+ * replaced; every text is inet_ntop()'s.
+ */
+static void test_addr_cache(void **state)
+{
+	static uint8_t pool[300][16];
+	struct sf_event ev = {
+		.type = SYNFIN_EV_TIMEOUT, .netns_unknown = true,
+		.cpu_unknown = true,
+	};
+	char want[2 * INET6_ADDRSTRLEN + 64], a[INET6_ADDRSTRLEN];
+	char b[INET6_ADDRSTRLEN], *s;
+	unsigned int k, i;
+
+	(void)state;
+	/* an empty entry is not the all-zero address of family 0 */
+	s = json_of(&ev);
+	assert_non_null(strstr(s, "\"src\":\"::\","));
+	free(s);
+	for (i = 0; i < 300; i++) {
+		uint64_t r = rnd64(), q = rnd64();
+
+		memcpy(pool[i], &r, 8);
+		memcpy(pool[i] + 8, &q, 8);
+		if (i % 3 == 0)
+			memset(pool[i] + 4, 0, 12);	/* as IPv4 leaves it */
+		if (i % 5 == 0)
+			memset(pool[i] + 2, 0, 8);	/* a "::" */
+		if (i % 2)		/* one /64: only the last 8 bytes differ */
+			memcpy(pool[i], "\x20\x01\x0d\xb8\0\0\0\1", 8);
+	}
+	for (k = 0; k < 30000; k++) {
+		ev.family = rnd64() & 1 ? AF_INET : AF_INET6;
+		memcpy(ev.saddr, pool[rnd64() % 300], 16);
+		memcpy(ev.daddr, pool[rnd64() % (k & 1 ? 300 : 8)], 16);
+		assert_non_null(inet_ntop(ev.family, ev.saddr, a, sizeof(a)));
+		assert_non_null(inet_ntop(ev.family, ev.daddr, b, sizeof(b)));
+		snprintf(want, sizeof(want), "\"src\":\"%s\",", a);
+		s = json_of(&ev);
+		assert_non_null(strstr(s, want));
+		snprintf(want, sizeof(want), "\"dst\":\"%s\",", b);
+		assert_non_null(strstr(s, want));
+		free(s);
+		snprintf(want, sizeof(want), ev.family == AF_INET6 ?
+			 "[%s]:0 > [%s]:0" : "%s:0 > %s:0", a, b);
+		ev.type = SYNFIN_EV_SEGMENT;
+		s = text_of(&ev, false);
+		assert_non_null(strstr(s, want));
+		free(s);
+		ev.type = SYNFIN_EV_TIMEOUT;
+	}
+	/* the same bytes as IPv4, then IPv6, then IPv4: three texts */
+	for (k = 0; k < 3000; k++) {
+		memcpy(ev.saddr, pool[k % 300], 16);
+		ev.saddr[0] = (uint8_t)(k / 300);
+		for (i = 0; i < 3; i++) {
+			ev.family = i == 1 ? AF_INET6 : AF_INET;
+			assert_non_null(inet_ntop(ev.family, ev.saddr, a, sizeof(a)));
+			snprintf(want, sizeof(want), "\"src\":\"%s\",", a);
+			s = json_of(&ev);
+			assert_non_null(strstr(s, want));
+			free(s);
+		}
+	}
 }
 
 /* ---- decoding: nests as the module builds them (module/netlink.c) ---- */
@@ -788,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_text),
 		cmocka_unit_test(test_ipv6_text),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_addr_cache),
 		cmocka_unit_test(test_syn),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_longest),
