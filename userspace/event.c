@@ -677,7 +677,7 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 {
 	bool seg = ev->type == SYNFIN_EV_SEGMENT;
 	struct jline j;
-	char *p = j.buf;
+	char *start = jp_begin(&j, out), *p = start;
 	uint32_t rel;
 	unsigned int i;
 
@@ -719,7 +719,7 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 		else
 			p = jp_lit(p, "null");
 		p = jp_lit(p, "}\n");
-		fwrite_unlocked(j.buf, 1, (size_t)(p - j.buf), out);
+		jp_end(&j, out, start, p);
 		return;
 	}
 	p = jp_lit(p, ",\"conn\":");
@@ -809,8 +809,7 @@ void sf_event_json(FILE *out, const struct sf_event *ev)
 		p = jp_u64(p, ev->bytes[SYNFIN_SERVER]);
 	}
 	p = jp_lit(p, "}\n");
-	/* The reader is one thread: stdio's stream lock is not needed. */
-	fwrite_unlocked(j.buf, 1, (size_t)(p - j.buf), out);
+	jp_end(&j, out, start, p);
 }
 
 void sf_anomalies_str(uint32_t anomalies, char *buf, size_t len)
@@ -1058,23 +1057,26 @@ void sf_event_text(FILE *out, const struct sf_event *ev)
 {
 	const char *off = sf_color(SF_RESET);
 	struct jline j;
-	char *p = j.buf, *start;
+	char *line, *p, *start;
 	unsigned int i;
 
 	if (!jn.ready)
 		jn_init();
-	p = jp_time(p, ev->ts_ns);
 	if (ev->type == SYNFIN_EV_LOST) {
-		*p = '\0';
+		char when[48];	/* jp_time(): 15, 42 out of range */
+
+		*jp_time(when, ev->ts_ns) = '\0';
 		if (ev->lost)
-			fprintf(out, "%s  %sLOST %llu events on cpu %u%s\n", j.buf,
+			fprintf(out, "%s  %sLOST %llu events on cpu %u%s\n", when,
 				sf_color(SF_RED), (unsigned long long)ev->lost,
 				ev->cpu, off);
 		else
 			fprintf(out, "%s  %sLOST events: receive buffer overflow%s\n",
-				j.buf, sf_color(SF_RED), off);
+				when, sf_color(SF_RED), off);
 		return;
 	}
+	line = jp_begin(&j, out);
+	p = jp_time(line, ev->ts_ns);
 	p = jp_lit(p, "  #");
 	start = p;
 	p = jp_u64(p, ev->conn);
@@ -1124,5 +1126,5 @@ void sf_event_text(FILE *out, const struct sf_event *ev)
 		p = jp_cstr(p, off);
 		*p++ = '\n';
 	}
-	fwrite_unlocked(j.buf, 1, (size_t)(p - j.buf), out);
+	jp_end(&j, out, line, p);
 }

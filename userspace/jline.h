@@ -20,6 +20,7 @@
 #ifndef SYNFIN_JLINE_H
 #define SYNFIN_JLINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -217,6 +218,50 @@ static inline void j_u64(struct jline *j, uint64_t v)
 static inline void j_write(const struct jline *j, FILE *out)
 {
 	fwrite_unlocked(j->buf, 1, j->len, out);
+}
+
+/*
+ * Where to build a line through a write position: in @out's own buffer
+ * when it has room for the longest line there can be (and the slack of
+ * the constant-size copies), so that the line is not copied again by
+ * fwrite(), a sixth of what a JSON line cost; else in @j. The room is
+ * glibc's put area, which its own putc_unlocked() writes the same way;
+ * a line-buffered or unbuffered stream never has any (glibc keeps its
+ * put area empty), nor a stream not written yet.
+ */
+static inline char *jp_begin(struct jline *j, FILE *out)
+{
+#ifdef __GLIBC__
+	if (out->_IO_write_end - out->_IO_write_ptr >=
+	    (ptrdiff_t)sizeof(j->buf))
+		return out->_IO_write_ptr;
+#else
+	(void)out;
+#endif
+	return j->buf;
+}
+
+/*
+ * The line from jp_begin()'s @start to @p written: in place, or copied
+ * into the put area if it fits (glibc's default buffer is 4 KiB, so most
+ * lines are), or by fwrite(), which flushes.
+ */
+static inline void jp_end(struct jline *j, FILE *out, char *start, char *p)
+{
+	size_t n = (size_t)(p - start);
+
+#ifdef __GLIBC__
+	if (start != j->buf) {
+		out->_IO_write_ptr = p;
+		return;
+	}
+	if ((size_t)(out->_IO_write_end - out->_IO_write_ptr) >= n) {
+		memcpy(out->_IO_write_ptr, start, n);
+		out->_IO_write_ptr += n;
+		return;
+	}
+#endif
+	fwrite_unlocked(start, 1, n, out);
 }
 
 #endif /* SYNFIN_JLINE_H */

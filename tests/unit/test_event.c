@@ -600,6 +600,68 @@ static void test_addr_cache(void **state)
 	}
 }
 
+/*
+ * Lines reach the stream whole and in order however it is buffered:
+ * built in its buffer when that has room for any line, copied into it
+ * when it has room for this one, written by fwrite() when it has not
+ * (a 4 KiB buffer, glibc's default, sees all three), line-buffered and
+ * unbuffered streams. Each file must hold what a memory stream (always
+ * room: built in place) got for the same events.
+ */
+static void test_stream_paths(void **state)
+{
+	static char big[1 << 16];
+	static const struct { int mode; size_t size; char *buf; } how[] = {
+		{ _IOFBF, 4096, NULL }, { _IOFBF, 1 << 16, big },
+		{ _IOFBF, 700, NULL }, { _IOLBF, 4096, NULL },
+		{ _IONBF, 0, NULL },
+	};
+	struct sf_event evs[300];
+	unsigned int h, k;
+
+	(void)state;
+	sf_opts.offline = true;
+	for (k = 0; k < 300; k++)
+		rnd_event(&evs[k]);
+	for (h = 0; h < sizeof(how) / sizeof(how[0]); h++) {
+		char *want = NULL, *got;
+		size_t wlen = 0;
+		FILE *m = open_memstream(&want, &wlen);
+		FILE *f = tmpfile();
+		long flen;
+
+		assert_non_null(m);
+		assert_non_null(f);
+		assert_int_equal(setvbuf(f, how[h].buf, how[h].mode, how[h].size), 0);
+		for (k = 0; k < 300; k++) {
+			if (k % 3) {
+				sf_event_json(f, &evs[k]);
+				sf_event_json(m, &evs[k]);
+			} else {
+				sf_event_text(f, &evs[k]);
+				sf_event_text(m, &evs[k]);
+			}
+			if (k % 50 == 0) {
+				fputs("-- a line of stdio's own --\n", f);
+				fputs("-- a line of stdio's own --\n", m);
+			}
+		}
+		assert_int_equal(fclose(m), 0);
+		assert_int_equal(fflush(f), 0);
+		flen = ftell(f);
+		assert_int_equal(flen, (long)wlen);
+		rewind(f);
+		got = malloc(wlen + 1);
+		assert_non_null(got);
+		assert_int_equal(fread(got, 1, wlen, f), wlen);
+		assert_memory_equal(got, want, wlen);
+		free(got);
+		free(want);
+		assert_int_equal(fclose(f), 0);
+	}
+	memset(&sf_opts, 0, sizeof(sf_opts));
+}
+
 /* ---- decoding: nests as the module builds them (module/netlink.c) ---- */
 
 static char msgbuf[8192] __attribute__((aligned(8)));
@@ -860,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_text),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_addr_cache),
+		cmocka_unit_test(test_stream_paths),
 		cmocka_unit_test(test_syn),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_longest),
