@@ -119,53 +119,80 @@ static inline char *jp_jname(char *p, const struct jname *n)
 	return p + n->len;
 }
 
-/* How many decimal digits @v has (1 for 0). */
-static inline unsigned int j_ndigits32(uint32_t v)
+/*
+ * Decimal without a division a digit pair: @y is the number as a 32.32
+ * fixed-point fraction of the power of 100 its leading pair stands for
+ * (y ~ v * 2^32 / 100^k), rounded up; each next pair is the integer part
+ * of the fraction times 100. The constants are ceil(2^(32+s) / 100^k),
+ * with one more unit after a shift by s so that the error stays above
+ * zero and below what would carry into a pair: checked for every 32-bit
+ * value when this was written (and test_decimal checks the edges).
+ */
+static inline char *j_pair(char *p, uint64_t *y)
 {
-	/* [0] is 0, not 1: @t is 0 only for 0 to 7, all one digit */
-	static const uint32_t pow10[10] = {
-		0, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-		100000000, 1000000000,
-	};
-	/* log10(2) ~ 1233/4096: a guess that is right or one too many */
-	unsigned int t = ((32u - (unsigned int)__builtin_clz(v | 1)) * 1233u) >> 12;
-
-	return t + 1 - (v < pow10[t]);
+	*y = (uint32_t)*y * 100ULL;
+	memcpy(p, &j_digits[2 * (*y >> 32)], 2);
+	return p + 2;
 }
 
-/*
- * Decimal, written where it ends (its digits counted first), two digits
- * at a time, in 32-bit arithmetic: a 64-bit division by 100 was twice
- * the instructions of a 32-bit one.
- */
+/* The leading pair, one digit if it is below 10. */
+static inline char *j_lead(char *p, uint64_t y)
+{
+	uint32_t d = (uint32_t)(y >> 32);
+
+	if (d < 10) {
+		*p = (char)('0' + d);
+		return p + 1;
+	}
+	memcpy(p, &j_digits[2 * d], 2);
+	return p + 2;
+}
+
 static inline char *jp_u32(char *p, uint32_t v)
 {
-	char *end = p + j_ndigits32(v), *q = end;
+	uint64_t y;
 
-	while (v >= 100) {
-		uint32_t r = v % 100;
-
-		v /= 100;
-		q -= 2;
-		memcpy(q, &j_digits[2 * r], 2);
+	if (v < 100) {
+		if (v < 10) {
+			*p = (char)('0' + v);
+			return p + 1;
+		}
+		memcpy(p, &j_digits[2 * v], 2);
+		return p + 2;
 	}
-	if (v >= 10)
-		memcpy(q - 2, &j_digits[2 * v], 2);
-	else
-		q[-1] = (char)('0' + v);
-	return end;
+	if (v < 10000) {
+		y = v * 42949673ULL;				/* / 10^2 */
+		p = j_lead(p, y);
+		return j_pair(p, &y);
+	}
+	if (v < 1000000) {
+		y = v * 429497ULL;				/* / 10^4 */
+		p = j_lead(p, y);
+		p = j_pair(p, &y);
+		return j_pair(p, &y);
+	}
+	if (v < 100000000) {
+		y = (v * 4503599628ULL >> 20) + 1;		/* / 10^6 */
+		p = j_lead(p, y);
+	} else {
+		y = (v * 2882303762ULL >> 26) + 1;		/* / 10^8 */
+		p = j_lead(p, y);
+		p = j_pair(p, &y);
+	}
+	p = j_pair(p, &y);
+	p = j_pair(p, &y);
+	return j_pair(p, &y);
 }
 
 /* Exactly 8 digits, leading zeros kept: @v < 100000000. */
 static inline char *jp_8digits(char *p, uint32_t v)
 {
-	uint32_t hi = v / 10000, lo = v % 10000;
+	uint64_t y = (v * 4503599628ULL >> 20) + 1;		/* / 10^6 */
 
-	memcpy(p, &j_digits[2 * (hi / 100)], 2);
-	memcpy(p + 2, &j_digits[2 * (hi % 100)], 2);
-	memcpy(p + 4, &j_digits[2 * (lo / 100)], 2);
-	memcpy(p + 6, &j_digits[2 * (lo % 100)], 2);
-	return p + 8;
+	memcpy(p, &j_digits[2 * (y >> 32)], 2);
+	p = j_pair(p + 2, &y);
+	p = j_pair(p, &y);
+	return j_pair(p, &y);
 }
 
 /* A 64-bit number: in 8-digit blocks above 32 bits (a nanosecond clock). */
