@@ -666,6 +666,50 @@ static void test_stream_paths(void **state)
 	memset(&sf_opts, 0, sizeof(sf_opts));
 }
 
+/*
+ * Timestamps keep the text of their digits above the last 8 (event.c):
+ * runs of close ones crossing those digits' steps, jumps both ways,
+ * small ones and the largest, each as snprintf() has it.
+ */
+static void test_ts_text(void **state)
+{
+	struct sf_event ev = { .type = SYNFIN_EV_LOST, .netns_unknown = true,
+			       .cpu_unknown = true };
+	char want[64], *s;
+	uint64_t ts = 1700000000000000000ULL - 5000;
+	unsigned int k;
+
+	(void)state;
+	for (k = 0; k < 20000; k++) {
+		switch (rnd64() % 16) {
+		case 0:
+			ts = rnd64();			/* a jump */
+			break;
+		case 1:
+			ts = rnd64() % 200000000;	/* short */
+			break;
+		case 2:
+			ts = UINT64_MAX - rnd64() % 3;
+			break;
+		case 3:
+			ts -= rnd64() % 1000;		/* back a little */
+			break;
+		case 4:				/* onto a step, from below */
+			ts = (ts / 100000000 + 1) * 100000000 - (k & 1);
+			break;
+		default:
+			ts += rnd64() % 30000000;	/* on, across steps */
+			break;
+		}
+		ev.ts_ns = ts;
+		snprintf(want, sizeof(want), "{\"type\":\"lost\",\"ts_ns\":%llu,",
+			 (unsigned long long)ts);
+		s = json_of(&ev);
+		assert_memory_equal(s, want, strlen(want));
+		free(s);
+	}
+}
+
 /* ---- decoding: nests as the module builds them (module/netlink.c) ---- */
 
 static char msgbuf[8192] __attribute__((aligned(8)));
@@ -927,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_addr_cache),
 		cmocka_unit_test(test_stream_paths),
+		cmocka_unit_test(test_ts_text),
 		cmocka_unit_test(test_syn),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_longest),
