@@ -7,10 +7,12 @@
  * handshake times, duration, segments and bytes each way, how it ended,
  * Zeek's history and conn_state. The final event carries all of it (the
  * tracking core's struct synfin_summary, SYNFIN_E_SUMMARY), so that it
- * alone makes the summary; the same is made here of the events seen, the
- * core's way, for a connection still open at the end and a final event
- * without it. Which connections are shown is filter.c's answer, asked
- * with what is known of each here.
+ * alone makes the summary, and so does read's last word on a connection
+ * still open. Only when events are kept is the same made here of the
+ * events seen, the core's way, for the connections watch prints open when
+ * it exits; a final event without a summary says what it alone can.
+ * Which connections are shown is filter.c's answer, asked with what is
+ * known of each here.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +49,7 @@ struct conn {
 	uint8_t caddr[16], saddr[16];
 	uint16_t cport, sport;
 	uint64_t first_ns;		/* its first event seen */
-	struct synfin_summary sum;	/* of the events seen */
+	struct synfin_summary sum;	/* of the events kept (keeping()) */
 	bool show;			/* passes --port and --host */
 	uint8_t state[2];		/* last states before the end */
 	struct sf_event *evs;		/* kept events (--ladder, --state) */
@@ -367,6 +369,24 @@ static void conn_unlink(struct conn *c)
 }
 
 /*
+ * The summary of the events seen, made as the core makes it (track.h):
+ * of each event kept, for a connection printed open, or of a final event
+ * that does not carry its own.
+ */
+static void summarize(struct conn *c, const struct sf_event *ev)
+{
+	unsigned int i;
+
+	if (ev->type == SYNFIN_EV_SEGMENT)
+		synfin_summary_segment(&c->sum, ev->ts_ns, ev->from,
+				       ev->flags, (uint16_t)ev->anomalies);
+	for (i = 0; i < ev->ntrans; i++)
+		synfin_summary_trans(&c->sum, ev->ts_ns, ev->trans[i].who,
+				     ev->trans[i].from, ev->trans[i].to);
+	synfin_summary_states(&c->sum, ev->state);
+}
+
+/*
  * What @last says of how its connection went: its own summary, the
  * core's, if it carries one; else what was made here of the events seen.
  */
@@ -374,12 +394,13 @@ static const struct synfin_summary *summary_of(struct conn *c,
 					       const struct sf_event *last,
 					       bool open)
 {
-	if (open)
-		return &c->sum;
 	if (last->have_summary)
 		return &last->summary;
-	if (!(c->sum.flags & SYNFIN_SUM_ENDED))
-		synfin_summary_close(&c->sum, last->type, last->reason);
+	if (open)
+		return &c->sum;
+	if (!keeping())
+		summarize(c, last);
+	synfin_summary_close(&c->sum, last->type, last->reason);
 	return &c->sum;
 }
 
@@ -433,23 +454,11 @@ static void keep(struct conn *c, const struct sf_event *ev)
 	c->elided++;
 }
 
-/*
- * The summary of the events seen, made as the core makes it (track.h),
- * for a connection printed open and a final event that does not carry
- * its own.
- */
+/* Keep the last states before the end, for "timed out in ...". */
 static void track(struct conn *c, const struct sf_event *ev)
 {
 	unsigned int i;
 
-	if (ev->type == SYNFIN_EV_SEGMENT)
-		synfin_summary_segment(&c->sum, ev->ts_ns, ev->from,
-				       ev->flags, (uint16_t)ev->anomalies);
-	for (i = 0; i < ev->ntrans; i++)
-		synfin_summary_trans(&c->sum, ev->ts_ns, ev->trans[i].who,
-				     ev->trans[i].from, ev->trans[i].to);
-	synfin_summary_states(&c->sum, ev->state);
-	/* Keep the last states before the end, for "timed out in ...". */
 	if (ev->type == SYNFIN_EV_SEGMENT) {
 		c->state[0] = ev->state[0];
 		c->state[1] = ev->state[1];
@@ -485,9 +494,10 @@ void sf_conn_event(FILE *out, const struct sf_event *ev)
 		return;
 	}
 	track(c, ev);
-	if (keeping())
+	if (keeping()) {
+		summarize(c, ev);
 		keep(c, ev);
-	else if (c->show)
+	} else if (c->show)
 		print_event(out, ev);
 	if (ev->state[SYNFIN_CLIENT] == SYNFIN_ST_CLOSED &&
 	    ev->state[SYNFIN_SERVER] == SYNFIN_ST_CLOSED)

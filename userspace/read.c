@@ -186,6 +186,9 @@ static void finish(struct reader *r)
 		now.state[1] = e->c.fsm.state[1];
 		/* What Zeek would log for it at the end of the trace. */
 		end_fields(&now, &e->c.fsm);
+		/* And its summary as the core has it, not ended. */
+		now.have_summary = true;
+		now.summary = e->c.sum;
 		sf_conn_open_at_end(stdout, &now);
 	}
 	free(open);

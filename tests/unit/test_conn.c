@@ -197,10 +197,10 @@ static void test_longest_summary(void **state)
 /*
  * A connection at 10.0.0.1:40000 -> 10.0.0.2:80: SYN at 1000 ns, SYN-ACK
  * at 3000, the ACK at 4500 (the server established), the client's RST at
- * 9000. All its events, or with @only_final the final one alone, which
- * then carries the summary the module puts on it.
+ * 9000. All its events, or with @only_final the final one alone; with
+ * @summary the final one carries the summary the module puts on it.
  */
-static void reset_by_client(uint64_t id, bool only_final)
+static void reset_by_client(uint64_t id, bool only_final, bool summary)
 {
 	struct sf_event ev = {
 		.type = SYNFIN_EV_SEGMENT, .ts_ns = 1000, .conn = id,
@@ -253,7 +253,7 @@ static void reset_by_client(uint64_t id, bool only_final)
 	ev.have_counts = true;
 	ev.segs[SYNFIN_CLIENT] = 3;
 	ev.segs[SYNFIN_SERVER] = 1;
-	if (only_final) {
+	if (summary) {
 		/* What the core made of the events, as SYNFIN_E_SUMMARY. */
 		ev.have_summary = true;
 		ev.summary = (struct synfin_summary){
@@ -293,14 +293,16 @@ static char *summaries(void)
 
 /*
  * The summary of connection @id (a new one: ended ones are remembered)
- * in JSON or text, from all its events or the last.
+ * in JSON or text, from all its events or the last, with or without the
+ * summary on the final event.
  */
-static char *summary_from(uint64_t id, bool json, bool only_final)
+static char *summary_from(uint64_t id, bool json, bool only_final,
+			  bool summary)
 {
 	char *s;
 
 	sf_opts.json = json;
-	reset_by_client(id, only_final);
+	reset_by_client(id, only_final, summary);
 	s = summaries();
 	sf_conn_free_all();
 	fclose(out);
@@ -313,24 +315,31 @@ static char *summary_from(uint64_t id, bool json, bool only_final)
 /*
  * A reader that received only a connection's final event, with its
  * summary, prints what one that received every event does: text and
- * JSON, handshake times and how it ended.
+ * JSON, handshake times and how it ended. And so does one that kept the
+ * events (--state) of a connection whose final event has no summary:
+ * conn.c makes it of them, the core's way.
  */
 static void test_final_event_alone(void **state)
 {
-	char *all, *last;
+	char *all, *last, *kept;
+	uint64_t id = 9000001;	/* ids no other test takes, as long as each */
 	int json;
 
 	(void)state;
 	sf_opts.color = false;
 	for (json = 0; json < 2; json++) {
-		/* Ids no other test takes, as long as each other. */
 		size_t skip = json ? strlen("{\"type\":\"summary\",\"conn\":9000001") :
 				     strlen("#9000001");
 
-		all = summary_from(9000001 + 2 * (unsigned int)json, json, false);
-		last = summary_from(9000002 + 2 * (unsigned int)json, json, true);
-		assert_true(strlen(all) > skip && strlen(last) > skip);
+		all = summary_from(id++, json, false, true);
+		last = summary_from(id++, json, true, true);
+		assert_int_equal(sf_filter_add_state(&sf_opts.filter, "reset"), 0);
+		kept = summary_from(id++, json, false, false);
+		memset(&sf_opts.filter, 0, sizeof(sf_opts.filter));
+		assert_true(strlen(all) > skip && strlen(last) > skip &&
+			    strlen(kept) > skip);
 		assert_string_equal(all + skip, last + skip);
+		assert_string_equal(kept + skip, last + skip);
 		if (json) {
 			assert_non_null(strstr(last, "\"first_ns\":1000,\"last_ns\":9000,\"duration_ns\":8000,\"handshake_ns\":3500,\"syn_to_synack_ns\":2000,\"synack_to_ack_ns\":1500,"));
 			assert_non_null(strstr(last, "\"end\":\"reset\",\"end_by\":\"client\",\"how\":\"reset by client\","));
@@ -340,6 +349,7 @@ static void test_final_event_alone(void **state)
 		}
 		free(all);
 		free(last);
+		free(kept);
 	}
 }
 
@@ -351,20 +361,20 @@ static void test_final_event_alone_filtered(void **state)
 {
 	(void)state;
 	assert_int_equal(sf_filter_add_state(&sf_opts.filter, "SYN_RCVD"), 0);
-	reset_by_client(9000011, true);
+	reset_by_client(9000011, true, true);
 	assert_int_equal(count("\"type\":\"summary\""), 1);
 	memset(&sf_opts.filter, 0, sizeof(sf_opts.filter));
 	sf_opts.json = true;
 	assert_int_equal(sf_filter_add_state(&sf_opts.filter, "FIN_WAIT_1"), 0);
-	reset_by_client(9000012, true);
+	reset_by_client(9000012, true, true);
 	assert_int_equal(count("\"type\":\"summary\""), 1);
 	memset(&sf_opts.filter, 0, sizeof(sf_opts.filter));
 	assert_int_equal(sf_filter_add_state(&sf_opts.filter, "incomplete"), 0);
-	reset_by_client(9000013, true);
+	reset_by_client(9000013, true, true);
 	assert_int_equal(count("\"type\":\"summary\""), 1);
 	memset(&sf_opts.filter, 0, sizeof(sf_opts.filter));
 	assert_int_equal(sf_filter_add_state(&sf_opts.filter, "reset"), 0);
-	reset_by_client(9000014, true);
+	reset_by_client(9000014, true, true);
 	assert_int_equal(count("\"type\":\"summary\""), 2);
 }
 
