@@ -187,6 +187,7 @@ static void stats_add(struct synfin_stats_sum *to,
 	to->c.flows_timed_out += s->c.flows_timed_out;
 	to->c.flows_untracked += s->c.flows_untracked;
 	to->c.segments_untracked += s->c.segments_untracked;
+	to->c.events_unselected += s->c.events_unselected;
 	to->d.sent += s->d.sent;
 	to->d.unheard += s->d.unheard;
 	to->d.send_failed += s->d.send_failed;
@@ -219,6 +220,7 @@ static void stats_read(const struct synfin_net *sn, int cpu,
 	one.c.flows_timed_out = READ_ONCE(c->flows_timed_out);
 	one.c.flows_untracked = READ_ONCE(c->flows_untracked);
 	one.c.segments_untracked = READ_ONCE(c->segments_untracked);
+	one.c.events_unselected = READ_ONCE(c->events_unselected);
 	one.flows_active = 0;
 	stats_add(s, &one);
 }

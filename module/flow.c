@@ -32,6 +32,7 @@
 #include "flow.h"
 #include "netns.h"
 #include "param.h"
+#include "selection.h"
 
 /* ---- parameters ---- */
 
@@ -130,6 +131,7 @@ struct synfin_flow {
 	struct synfin_net *sn;
 	spinlock_t lock;		/* protects what follows, but c's tuple */
 	bool dead;			/* unhashed, waiting for RCU */
+	bool selected;			/* its connection's events are wanted */
 	unsigned long last_seen;	/* jiffies */
 	struct synfin_conn c;
 };
@@ -317,6 +319,8 @@ void synfin_track_begun(void *ctx, struct synfin_conn *c)
 	struct synfin_flow *flow = ctx;
 
 	c->id = atomic64_inc_return(&flow->sn->next_conn);
+	/* Once a connection: a later selection is for later connections. */
+	flow->selected = synfin_selected(&flow->sn->selections, c);
 	synfin_stat_inc(flow->sn, flows_created);
 }
 
@@ -331,6 +335,11 @@ void synfin_track_emit(void *ctx, struct synfin_conn *c,
 	struct synfin_net *sn = flow->sn;
 	struct synfin_rec *rec;
 
+	if (!flow->selected) {
+		/* No reader's selection wants it: counted, never queued. */
+		synfin_stat_inc(sn, events_unselected);
+		return;
+	}
 	if (!synfin_drain_listening(sn)) {
 		/*
 		 * No reader in the netns: counted, not queued for the drain

@@ -13,6 +13,7 @@
 #include "flow.h"
 #include "netlink.h"
 #include "netns.h"
+#include "selection.h"
 
 static int __init synfin_init(void)
 {
@@ -30,12 +31,17 @@ static int __init synfin_init(void)
 	err = synfin_netns_init();
 	if (err)
 		goto err_flow;
+	err = synfin_selection_init();
+	if (err)
+		goto err_netns;
 	synfin_drain_ready();
 
 	pr_info("loaded\n");
 	return 0;
 
 	/* In the order of synfin_exit(). */
+err_netns:
+	synfin_netns_exit();
 err_flow:
 	synfin_flow_exit();
 err_drain:
@@ -49,6 +55,7 @@ static void __exit synfin_exit(void)
 {
 	/* No request may use a namespace's state once it can be freed. */
 	synfin_drain_unready();
+	synfin_selection_exit();
 	synfin_netns_exit();
 	synfin_flow_exit();
 	synfin_drain_exit();

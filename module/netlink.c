@@ -2,8 +2,9 @@
 /*
  * Generic netlink family "synfin": a multicast group of events that only
  * CAP_NET_ADMIN in the netns's owning user namespace may join, and
- * commands for statistics and the flow table, also CAP_NET_ADMIN only,
- * with strict attribute validation (requests carry no attributes). The
+ * commands for statistics, the flow table and readers' selections, also
+ * CAP_NET_ADMIN only, with strict attribute validation (requests carry
+ * no attributes but a selection). The
  * messages' encoding is here too: events and lost notices for the drain
  * (drain.c), which sends them, and flows for dumps.
  */
@@ -19,6 +20,7 @@
 #include "flow.h"
 #include "netlink.h"
 #include "netns.h"
+#include "selection.h"
 
 #ifndef GENL_MCAST_CAP_NET_ADMIN
 #error "synfin needs GENL_MCAST_CAP_NET_ADMIN to restrict its event group"
@@ -40,6 +42,33 @@ static const struct nla_policy synfin_req_policy[SYNFIN_A_MAX + 1] = {
 	[SYNFIN_A_FLOW]		= { .type = NLA_REJECT },
 	[SYNFIN_A_STATS]	= { .type = NLA_REJECT },
 	[SYNFIN_A_STATS_CPU]	= { .type = NLA_REJECT },
+	[SYNFIN_A_SELECTION]	= { .type = NLA_REJECT },
+};
+
+/* A selection: port ranges and prefixes, checked whole by the policy. */
+static const struct nla_policy sel_ports_policy[SYNFIN_SEL_PORTS_MAX + 1] = {
+	[SYNFIN_SEL_PORTS_LO]	= { .type = NLA_U16 },
+	[SYNFIN_SEL_PORTS_HI]	= { .type = NLA_U16 },
+};
+
+static const struct nla_policy sel_prefix_policy[SYNFIN_SEL_PREFIX_MAX + 1] = {
+	[SYNFIN_SEL_PREFIX_FAMILY]	= { .type = NLA_U8 },
+	[SYNFIN_SEL_PREFIX_ADDR]	= NLA_POLICY_MIN_LEN(sizeof(__be32)),
+	[SYNFIN_SEL_PREFIX_LEN]		= NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy sel_policy[SYNFIN_SEL_MAX + 1] = {
+	[SYNFIN_SEL_PORTS]	= NLA_POLICY_NESTED(sel_ports_policy),
+	[SYNFIN_SEL_PREFIX]	= NLA_POLICY_NESTED(sel_prefix_policy),
+};
+
+static const struct nla_policy synfin_sel_req_policy[SYNFIN_A_MAX + 1] = {
+	[SYNFIN_A_PAD]		= { .type = NLA_REJECT },
+	[SYNFIN_A_EVENT]	= { .type = NLA_REJECT },
+	[SYNFIN_A_FLOW]		= { .type = NLA_REJECT },
+	[SYNFIN_A_STATS]	= { .type = NLA_REJECT },
+	[SYNFIN_A_STATS_CPU]	= { .type = NLA_REJECT },
+	[SYNFIN_A_SELECTION]	= NLA_POLICY_NESTED(sel_policy),
 };
 
 static struct genl_family synfin_family;
@@ -73,7 +102,8 @@ static int stats_put(struct sk_buff *skb, int type, int cpu,
 	    put_u64(skb, SYNFIN_S_FLOWS_TIMED_OUT, s->c.flows_timed_out) ||
 	    put_u64(skb, SYNFIN_S_FLOWS_UNTRACKED, s->c.flows_untracked) ||
 	    put_u64(skb, SYNFIN_S_BAD_CHECKSUM, s->c.bad_checksum) ||
-	    put_u64(skb, SYNFIN_S_SEGMENTS_UNTRACKED, s->c.segments_untracked)) {
+	    put_u64(skb, SYNFIN_S_SEGMENTS_UNTRACKED, s->c.segments_untracked) ||
+	    put_u64(skb, SYNFIN_S_EVENTS_UNSELECTED, s->c.events_unselected)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -126,12 +156,125 @@ err:
 	return err;
 }
 
-/* ---- events and flows, attribute encoding ---- */
+/* ---- selections ---- */
 
 static int addr_len(u8 family)
 {
 	return family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
 }
+
+/* A port range of a selection, added to @sel. */
+static int sel_ports(const struct nlattr *nla, struct synfin_select *sel,
+		     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SYNFIN_SEL_PORTS_MAX + 1];
+	u16 lo, hi;
+	int err;
+
+	err = nla_parse_nested(tb, SYNFIN_SEL_PORTS_MAX, nla, sel_ports_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[SYNFIN_SEL_PORTS_LO]) {
+		NL_SET_ERR_MSG_ATTR(extack, nla, "a port range needs lo");
+		return -EINVAL;
+	}
+	lo = nla_get_u16(tb[SYNFIN_SEL_PORTS_LO]);
+	hi = tb[SYNFIN_SEL_PORTS_HI] ? nla_get_u16(tb[SYNFIN_SEL_PORTS_HI]) : lo;
+	switch (synfin_select_add_ports(sel, lo, hi)) {
+	case SYNFIN_SELECT_OK:
+		return 0;
+	case SYNFIN_SELECT_BAD_RANGE:
+		NL_SET_ERR_MSG_ATTR(extack, tb[SYNFIN_SEL_PORTS_HI],
+				    "a port range's lo is above its hi");
+		return -EINVAL;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "a selection has at most 16 port ranges");
+		return -EINVAL;
+	}
+}
+
+/* An address prefix of a selection, added to @sel. */
+static int sel_prefix(const struct nlattr *nla, struct synfin_select *sel,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SYNFIN_SEL_PREFIX_MAX + 1];
+	u8 family, len;
+	int err, alen;
+
+	err = nla_parse_nested(tb, SYNFIN_SEL_PREFIX_MAX, nla, sel_prefix_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[SYNFIN_SEL_PREFIX_FAMILY] || !tb[SYNFIN_SEL_PREFIX_ADDR]) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "a prefix needs its family and addr");
+		return -EINVAL;
+	}
+	family = nla_get_u8(tb[SYNFIN_SEL_PREFIX_FAMILY]);
+	if (family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SYNFIN_SEL_PREFIX_FAMILY],
+				    "a prefix's family is AF_INET (2) or AF_INET6 (10)");
+		return -EINVAL;
+	}
+	alen = addr_len(family);
+	if (nla_len(tb[SYNFIN_SEL_PREFIX_ADDR]) != alen) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SYNFIN_SEL_PREFIX_ADDR],
+				    "a prefix's addr is 4 bytes for AF_INET, 16 for AF_INET6");
+		return -EINVAL;
+	}
+	len = tb[SYNFIN_SEL_PREFIX_LEN] ?
+	      nla_get_u8(tb[SYNFIN_SEL_PREFIX_LEN]) : alen * 8;
+	switch (synfin_select_add_prefix(sel, family,
+					 nla_data(tb[SYNFIN_SEL_PREFIX_ADDR]),
+					 len)) {
+	case SYNFIN_SELECT_OK:
+		return 0;
+	case SYNFIN_SELECT_BAD_LEN:
+		NL_SET_ERR_MSG_ATTR(extack, tb[SYNFIN_SEL_PREFIX_LEN],
+				    "a prefix's len is at most 32 for AF_INET, 128 for AF_INET6");
+		return -EINVAL;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "a selection has at most 16 prefixes");
+		return -EINVAL;
+	}
+}
+
+/*
+ * The selection of the caller's socket in its netns: the one it sends
+ * replaces the one it had; none, or an empty one, removes it.
+ */
+static int synfin_set_selection(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[SYNFIN_A_SELECTION];
+	struct synfin_select *sel;
+	const struct nlattr *nla;
+	int rem, err = 0;
+
+	sel = kzalloc(sizeof(*sel), GFP_KERNEL);
+	if (!sel)
+		return -ENOMEM;
+	if (nest) {
+		nla_for_each_nested(nla, nest, rem) {
+			/* The policy let no other type through. */
+			if (nla_type(nla) == SYNFIN_SEL_PORTS)
+				err = sel_ports(nla, sel, info->extack);
+			else if (nla_type(nla) == SYNFIN_SEL_PREFIX)
+				err = sel_prefix(nla, sel, info->extack);
+			if (err)
+				goto out;
+		}
+	}
+	err = synfin_selection_set(genl_info_net(info), info->snd_portid, sel,
+				   info->extack);
+out:
+	kfree(sel);
+	return err;
+}
+
+/* ---- events and flows, attribute encoding ---- */
 
 /*
  * Events are encoded without nla_put() for each of their thirty-odd
@@ -405,6 +548,13 @@ static const struct genl_ops synfin_ops[] = {
 		.cmd = SYNFIN_CMD_GET_FLOWS,
 		.dumpit = synfin_dump_flows,
 		.policy = synfin_req_policy,
+		.maxattr = SYNFIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SYNFIN_CMD_SET_SELECTION,
+		.doit = synfin_set_selection,
+		.policy = synfin_sel_req_policy,
 		.maxattr = SYNFIN_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

@@ -30,6 +30,7 @@ static int __net_init synfin_net_init(struct net *net)
 	atomic_set(&sn->flows, 0);
 	atomic64_set(&sn->next_conn, 0);
 	atomic_set(&sn->flows_gen, 0);
+	synfin_selection_net_init(&sn->selections);
 	sn->stats = alloc_percpu(struct synfin_cpu_stats);
 	if (!sn->stats)
 		return -ENOMEM;
@@ -66,6 +67,7 @@ static void __net_exit synfin_net_exit(struct net *net)
 	/* No hook runs now; forget the flows, then send their last events. */
 	synfin_flow_flush(net);
 	synfin_drain_del_net(sn);
+	synfin_selection_net_exit(&sn->selections);
 	free_percpu(sn->stats);
 }
 

@@ -8,6 +8,7 @@
 #include <net/net_namespace.h>
 
 #include "drain.h"
+#include "selection.h"
 
 /*
  * Counters of one network namespace, kept by the CPU that does the work
@@ -26,6 +27,7 @@ struct synfin_cpu_stats {
 	u64 flows_timed_out;
 	u64 flows_untracked;
 	u64 segments_untracked;
+	u64 events_unselected;	/* not queued: no selection wanted them */
 };
 
 /* A snapshot of counters, summed over namespaces and CPUs as asked. */
@@ -43,6 +45,7 @@ struct synfin_net {
 	atomic_t flows;			/* this netns's flows in the table */
 	atomic64_t next_conn;		/* connection ids, per namespace */
 	atomic_t flows_gen;		/* flows added or removed: dumps check it */
+	struct synfin_selections selections;	/* its readers' (selection.c) */
 };
 
 struct synfin_net *synfin_pernet(const struct net *net);

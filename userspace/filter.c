@@ -28,57 +28,102 @@ const char *sf_end_kind_name(enum sf_end_kind k)
 	return end_kind_names[k];
 }
 
-int sf_filter_add_port(struct sf_filter *f, const char *arg)
+/* A port number, all of @s; -1 if it is not one. */
+static long port_number(const char *s, size_t n)
 {
-	char *end;
+	char buf[8], *end;
 	long v;
 
+	if (!n || n >= sizeof(buf) || *s < '0' || *s > '9')
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
 	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 0 || v > 65535) {
-		fprintf(stderr, "synfin: --port wants a port number, 0 to 65535, not '%s'\n",
+	v = strtol(buf, &end, 10);
+	if (errno || *end || v > 65535)
+		return -1;
+	return v;
+}
+
+int sf_filter_add_port(struct sf_filter *f, const char *arg)
+{
+	size_t n = strcspn(arg, "-");
+	long lo = port_number(arg, n), hi = lo;
+
+	if (arg[n])
+		hi = port_number(arg + n + 1, strlen(arg + n + 1));
+	if (lo < 0 || hi < 0) {
+		fprintf(stderr, "synfin: --port wants a port, 0 to 65535, or a range LO-HI, not '%s'\n",
 			arg);
 		return -1;
 	}
-	if (f->nports >= SF_MAX_FILTERS) {
+	switch (synfin_select_add_ports(&f->sel, (uint16_t)lo, (uint16_t)hi)) {
+	case SYNFIN_SELECT_OK:
+		return 0;
+	case SYNFIN_SELECT_BAD_RANGE:
+		fprintf(stderr, "synfin: --port %s: the range ends below its start\n",
+			arg);
+		return -1;
+	default:
 		fprintf(stderr, "synfin: at most %d --port options\n",
 			SF_MAX_FILTERS);
 		return -1;
 	}
-	f->ports[f->nports++] = (uint16_t)v;
-	return 0;
 }
 
 int sf_filter_add_host(struct sf_filter *f, const char *arg)
 {
-	unsigned int i = f->nhosts;
-	char buf[INET6_ADDRSTRLEN];
-	size_t len = strlen(arg);
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash = strrchr(arg, '/');
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+	uint8_t addr[16] = { 0 };
+	long bits = -1;
+	uint8_t family;
+	char *end;
 
-	if (i >= SF_MAX_FILTERS) {
+	if (len + 1 > sizeof(buf))
+		goto bad;
+	/* Accept [v6] too, as addresses are printed, and [v6]/LEN. */
+	if (len > 2 && arg[0] == '[' && arg[len - 1] == ']') {
+		memcpy(buf, arg + 1, len - 2);
+		buf[len - 2] = '\0';
+	} else {
+		memcpy(buf, arg, len);
+		buf[len] = '\0';
+	}
+	if (inet_pton(AF_INET, buf, addr) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, addr) == 1)
+		family = AF_INET6;
+	else
+		goto bad;
+	if (slash) {
+		errno = 0;
+		bits = strtol(slash + 1, &end, 10);
+		if (errno || end == slash + 1 || *end || slash[1] < '0' ||
+		    slash[1] > '9' || bits > 255)
+			goto bad;
+	} else {
+		bits = family == AF_INET ? 32 : 128;
+	}
+	switch (synfin_select_add_prefix(&f->sel, family, addr,
+					 (uint8_t)bits)) {
+	case SYNFIN_SELECT_OK:
+		return 0;
+	case SYNFIN_SELECT_BAD_LEN:
+		fprintf(stderr, "synfin: --host %s: an IPv%c prefix is at most %d bits\n",
+			arg, family == AF_INET ? '4' : '6',
+			family == AF_INET ? 32 : 128);
+		return -1;
+	default:
 		fprintf(stderr, "synfin: at most %d --host options\n",
 			SF_MAX_FILTERS);
 		return -1;
 	}
-	/* Accept [v6] too, as addresses are printed. */
-	if (len > 2 && len < sizeof(buf) + 2 && arg[0] == '[' &&
-	    arg[len - 1] == ']') {
-		memcpy(buf, arg + 1, len - 2);
-		buf[len - 2] = '\0';
-		arg = buf;
-	}
-	memset(f->hosts[i].addr, 0, 16);
-	if (inet_pton(AF_INET, arg, f->hosts[i].addr) == 1) {
-		f->hosts[i].family = AF_INET;
-	} else if (inet_pton(AF_INET6, arg, f->hosts[i].addr) == 1) {
-		f->hosts[i].family = AF_INET6;
-	} else {
-		fprintf(stderr, "synfin: --host wants an IPv4 or IPv6 address, not '%s'\n",
-			arg);
-		return -1;
-	}
-	f->nhosts++;
-	return 0;
+bad:
+	fprintf(stderr, "synfin: --host wants an IPv4 or IPv6 address, or a prefix ADDR/LEN, not '%s'\n",
+		arg);
+	return -1;
 }
 
 /*
@@ -156,38 +201,11 @@ int sf_filter_add_state(struct sf_filter *f, const char *arg)
 	return 0;
 }
 
-static bool host_is(const struct sf_filter *f, uint8_t family,
-		    const uint8_t *addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < f->nhosts; i++)
-		if (f->hosts[i].family == family &&
-		    !memcmp(f->hosts[i].addr, addr,
-			    family == AF_INET ? 4 : 16))
-			return true;
-	return false;
-}
-
-static bool port_is(const struct sf_filter *f, uint16_t port)
-{
-	unsigned int i;
-
-	for (i = 0; i < f->nports; i++)
-		if (f->ports[i] == port)
-			return true;
-	return false;
-}
-
 bool sf_filter_tuple(const struct sf_filter *f, uint8_t family,
 		     const uint8_t *a, uint16_t pa, const uint8_t *b,
 		     uint16_t pb)
 {
-	if (f->nports && !port_is(f, pa) && !port_is(f, pb))
-		return false;
-	if (f->nhosts && !host_is(f, family, a) && !host_is(f, family, b))
-		return false;
-	return true;
+	return synfin_select_match(&f->sel, family, a, pa, b, pb);
 }
 
 /* Is bit @n of @mask set? False past its width. */

@@ -6,6 +6,9 @@
  * matchers, which only test that struct against what they are given.
  * Repeating an option widens it: a connection passes if it matches any
  * of the values given; different options narrow it (all must pass).
+ * --port and --host (port ranges and address prefixes) are a struct
+ * synfin_select, matched by the module's own code (select.c), which is
+ * also what watch sends the module as its selection.
  */
 #ifndef SYNFIN_FILTER_H
 #define SYNFIN_FILTER_H
@@ -15,7 +18,10 @@
 
 #include <linux/synfin.h>
 
-#define SF_MAX_FILTERS 16
+#include "select.h"
+
+/* Values of each option: as many as a selection holds of each kind. */
+#define SF_MAX_FILTERS SYNFIN_SELECT_MAX
 
 /*
  * How a connection ended: a --state word, and the summary's "end". The
@@ -38,13 +44,7 @@ enum sf_end_kind {
 const char *sf_end_kind_name(enum sf_end_kind k);
 
 struct sf_filter {
-	unsigned int nports;
-	uint16_t ports[SF_MAX_FILTERS];
-	unsigned int nhosts;
-	struct {
-		uint8_t family;
-		uint8_t addr[16];
-	} hosts[SF_MAX_FILTERS];
+	struct synfin_select sel;	/* --port and --host */
 	/*
 	 * --state: the values as given (for messages), and what they name
 	 * together, a bit for each (a word may name things of several kinds).
@@ -59,7 +59,10 @@ struct sf_filter {
 	uint32_t tcp_states;	/* 1 << enum synfin_state */
 };
 
-/* Add one --port, --host or --state; -1 (said on stderr) if it is bad. */
+/*
+ * Add one --port (N or LO-HI), --host (ADDR, [ADDR] or either /LEN) or
+ * --state; -1 (said on stderr) if it is bad.
+ */
 int sf_filter_add_port(struct sf_filter *f, const char *arg);
 int sf_filter_add_host(struct sf_filter *f, const char *arg);
 /* A comma-separated list counts as that many values. */

@@ -42,7 +42,7 @@ static const struct command {
 		.operand = "a capture file (\"-\" for stdin)",
 	}, {
 		.name = "flows", .run = sf_cmd_flows,
-		.synopsis = "flows [--json] [--port N] [--host ADDR] [--state S]",
+		.synopsis = "flows [--json] [--port N|LO-HI] [--host ADDR[/LEN]] [--state S]",
 		.help = "connections tracked now, with both endpoints' states",
 	}, {
 		.name = "stats", .run = sf_cmd_stats,
@@ -78,8 +78,9 @@ static void usage(FILE *out)
 		"  --ladder           draw each connection as a ladder when it ends\n"
 		"  --absolute         raw sequence numbers, not relative to the ISNs\n"
 		"  --color WHEN       auto (the default), always or never\n"
-		"  --port N           only connections with port N at either end\n"
-		"  --host ADDR        only connections with address ADDR at either end\n"
+		"  --port N|LO-HI     only connections with port N (LO to HI) at either end\n"
+		"  --host ADDR[/LEN]  only connections with address ADDR (in the prefix)\n"
+		"                     at either end (watch sends both to the module)\n"
 		"  --state S[,S...]   only connections that ended as S, have Zeek\n"
 		"                     conn_state S, are incomplete or complete, or had\n"
 		"                     a side in TCP state S (flows: have one now)\n"

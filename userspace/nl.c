@@ -13,6 +13,7 @@
 
 #include "synfin.h"
 #include "nl.h"
+#include "select.h"
 
 struct sf_nl {
 	struct mnl_socket *sock;
@@ -243,6 +244,43 @@ int sf_nl_request(struct sf_nl *nl, uint8_t cmd, bool dump, sf_msg_cb cb,
 		       NLM_F_ACK | (dump ? NLM_F_DUMP : 0));
 	nl->dump_intr = false;
 	return transact(nl, nlh, cb, arg);
+}
+
+static int no_reply_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	(void)nlh;
+	(void)arg;
+	return MNL_CB_OK;
+}
+
+int sf_nl_set_selection(struct sf_nl *nl, const struct synfin_select *sel)
+{
+	struct nlattr *nest, *one;
+	struct nlmsghdr *nlh;
+	unsigned int i;
+
+	nlh = put_genl(nl, nl->family, SYNFIN_CMD_SET_SELECTION,
+		       SYNFIN_GENL_VERSION, NLM_F_ACK);
+	/* At most 16 of each, some 700 bytes: the buffer holds them. */
+	nest = mnl_attr_nest_start(nlh, SYNFIN_A_SELECTION);
+	for (i = 0; i < sel->nports; i++) {
+		one = mnl_attr_nest_start(nlh, SYNFIN_SEL_PORTS);
+		mnl_attr_put_u16(nlh, SYNFIN_SEL_PORTS_LO, sel->ports[i].lo);
+		mnl_attr_put_u16(nlh, SYNFIN_SEL_PORTS_HI, sel->ports[i].hi);
+		mnl_attr_nest_end(nlh, one);
+	}
+	for (i = 0; i < sel->nprefixes; i++) {
+		const struct synfin_prefix *p = &sel->prefixes[i];
+
+		one = mnl_attr_nest_start(nlh, SYNFIN_SEL_PREFIX);
+		mnl_attr_put_u8(nlh, SYNFIN_SEL_PREFIX_FAMILY, p->family);
+		mnl_attr_put(nlh, SYNFIN_SEL_PREFIX_ADDR,
+			     p->family == AF_INET ? 4 : 16, p->addr);
+		mnl_attr_put_u8(nlh, SYNFIN_SEL_PREFIX_LEN, p->len);
+		mnl_attr_nest_end(nlh, one);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return transact(nl, nlh, no_reply_cb, NULL);
 }
 
 struct recv_ctx {

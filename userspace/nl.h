@@ -24,6 +24,12 @@ typedef int (*sf_msg_cb)(const struct nlmsghdr *nlh, void *arg);
 /* Send a request without attributes and feed replies to @cb. */
 int sf_nl_request(struct sf_nl *nl, uint8_t cmd, bool dump, sf_msg_cb cb,
 		  void *arg);
+struct synfin_select;
+/*
+ * Make @sel this socket's selection (SYNFIN_CMD_SET_SELECTION): the
+ * module keeps it until the socket closes. 0 or -errno.
+ */
+int sf_nl_set_selection(struct sf_nl *nl, const struct synfin_select *sel);
 /* Did the table change while the last request dumped it? */
 bool sf_nl_dump_intr(const struct sf_nl *nl);
 /* Receive one buffer of notifications; 0, -ENOBUFS, -EAGAIN, -errno. */

@@ -11,8 +11,9 @@ SF_OUTPUT = event.c filter.c conn.c ladder.c
 # Captures: link and IP/TCP headers, the bounded table of connections.
 SF_CAPTURE = packet.c table.c
 # The module's plain C, shared with the reader.
-SF_CORE = ../module/fsm.c ../module/track.c
+SF_CORE = ../module/fsm.c ../module/track.c ../module/select.c
 
 SF_SRCS = $(SF_COMMANDS) $(SF_NETLINK) $(SF_OUTPUT) $(SF_CAPTURE) $(SF_CORE)
 SF_HDRS = synfin.h filter.h commands.h nl.h request.h packet.h table.h jline.h \
-	  ../module/fsm.h ../module/track.h ../module/uapi/linux/synfin.h
+	  ../module/fsm.h ../module/track.h ../module/select.h \
+	  ../module/uapi/linux/synfin.h

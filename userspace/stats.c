@@ -30,6 +30,7 @@ static const struct {
 	{ SYNFIN_S_FLOWS_UNTRACKED, "flows_untracked" },
 	{ SYNFIN_S_BAD_CHECKSUM, "bad_checksum" },
 	{ SYNFIN_S_SEGMENTS_UNTRACKED, "segments_untracked" },
+	{ SYNFIN_S_EVENTS_UNSELECTED, "events_unselected" },
 };
 #define N_STATS (sizeof(stat_names) / sizeof(stat_names[0]))
 

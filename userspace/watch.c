@@ -2,7 +2,9 @@
 /*
  * synfin watch: the module's events as they happen. Joins the events
  * group and the control group (which says when the module goes away),
- * tells the module a reader is here, and hands every event decoded to
+ * after sending its --port and --host as the socket's selection (the
+ * module then sends only what some reader of the netns selects), tells
+ * the module a reader is here, and hands every event decoded to
  * conn.c, which prints it; a receive buffer overflow is reported as a
  * loss. Stops on SIGINT or SIGTERM, or when the module is unloaded.
  */
@@ -172,12 +174,28 @@ int sf_cmd_watch(const struct sf_cmdline *cl)
 	rc = sf_open_resolved(&nl);
 	if (rc)
 		return rc;
+	/*
+	 * --port and --host, on the socket that will receive: the module
+	 * keeps the selection exactly as long as this reader. Sent before
+	 * joining the group: no connection starting once we listen is
+	 * decided without it, and no event can come before the request's
+	 * answer. None: no selection (this reader gets what the netns's
+	 * selections together want, every connection if there is none).
+	 */
+	if (!synfin_select_empty(&sf_opts.filter.sel)) {
+		err = sf_nl_set_selection(nl, &sf_opts.filter.sel);
+		if (err) {
+			rc = sf_report_nl_error("sending the module the --port/--host selection",
+						err);
+			goto out_close_nl;
+		}
+	}
+
 	err = sf_nl_subscribe(nl, cl->rcvbuf);
 	if (err) {
 		rc = sf_report_nl_error("joining the synfin events group", err);
 		goto out_close_nl;
 	}
-
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);

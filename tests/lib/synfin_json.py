@@ -75,7 +75,7 @@ _FLOW = {
 STATS = ("segments", "malformed", "bad_checksum", "segments_untracked",
          "events_written", "events_dropped", "events_sent", "events_unheard",
          "nl_send_failed", "flows_active", "flows_created", "flows_evicted",
-         "flows_timed_out", "flows_untracked")
+         "flows_timed_out", "flows_untracked", "events_unselected")
 
 # Keys no record of format 2 has any more (format 1's names).
 GONE = {"summary": ("cport",), "flow": ("cport",)}

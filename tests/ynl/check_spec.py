@@ -72,7 +72,7 @@ for d in family.yaml["definitions"]:
 
 # Everything numbered in the header's family enums must be in the spec.
 for cname in header:
-    if re.match(r"SYNFIN_(A|E|T|S|SU|CMD|ST|EV|END|CS|CLOSE)_", cname) and \
+    if re.match(r"SYNFIN_(A|E|T|S|SU|CMD|ST|EV|END|CS|CLOSE|SEL)_", cname) and \
             not re.search(r"_(UNSPEC|MAX|COUNT)$", cname) and cname not in seen:
         errors.append(f"{cname} is in the header, not in the spec")
 for cname in ("SYNFIN_TCP_FIN", "SYNFIN_AN_HALF_CLOSE", "SYNFIN_ISN_SERVER",

@@ -111,12 +111,16 @@ enum synfin_cmd {
 	SYNFIN_CMD_EVENTS,	/* multicast notification: SYNFIN_A_EVENT... */
 	SYNFIN_CMD_GET_STATS,	/* do: SYNFIN_A_STATS, SYNFIN_A_STATS_CPU... */
 	SYNFIN_CMD_GET_FLOWS,	/* dump: one SYNFIN_A_FLOW per message */
+	SYNFIN_CMD_SET_SELECTION, /* do: SYNFIN_A_SELECTION for the socket, or none */
 	__SYNFIN_CMD_MAX,
 };
 
 #define SYNFIN_CMD_MAX (__SYNFIN_CMD_MAX - 1)
 
-/* Top-level attributes. Requests carry none: the kernel rejects any. */
+/*
+ * Top-level attributes. Requests carry none (the kernel rejects any) but
+ * SET_SELECTION's SYNFIN_A_SELECTION.
+ */
 enum synfin_attr {
 	SYNFIN_A_UNSPEC,
 	SYNFIN_A_PAD,
@@ -124,6 +128,7 @@ enum synfin_attr {
 	SYNFIN_A_FLOW,		/* nest: SYNFIN_E_* */
 	SYNFIN_A_STATS,		/* nest: SYNFIN_S_*, the netns's (initial netns: all) */
 	SYNFIN_A_STATS_CPU,	/* nest: SYNFIN_S_*, one per possible CPU */
+	SYNFIN_A_SELECTION,	/* nest: SYNFIN_SEL_* */
 	__SYNFIN_A_MAX,
 };
 
@@ -217,6 +222,46 @@ enum synfin_trans_attr {
 
 #define SYNFIN_T_MAX (__SYNFIN_T_MAX - 1)
 
+/*
+ * A selection (SYNFIN_CMD_SET_SELECTION): the connections whose events a
+ * socket wants, kept until it closes. A connection matches when (there is
+ * no port range, or one holds either end's port) and (there is no prefix,
+ * or one holds either end's address). The module sends a netns's readers
+ * the events of connections that match any selection made there, every
+ * connection when there is none; each reader still filters its own.
+ */
+#define SYNFIN_SELECT_MAX	16	/* of each kind, in one selection */
+
+enum synfin_sel_attr {
+	SYNFIN_SEL_UNSPEC,
+	SYNFIN_SEL_PORTS,	/* nest, repeated: SYNFIN_SEL_PORTS_* */
+	SYNFIN_SEL_PREFIX,	/* nest, repeated: SYNFIN_SEL_PREFIX_* */
+	__SYNFIN_SEL_MAX,
+};
+
+#define SYNFIN_SEL_MAX (__SYNFIN_SEL_MAX - 1)
+
+/* A range of ports: lo to hi, both included. */
+enum synfin_sel_ports_attr {
+	SYNFIN_SEL_PORTS_UNSPEC,
+	SYNFIN_SEL_PORTS_LO,	/* u16, host order */
+	SYNFIN_SEL_PORTS_HI,	/* u16, host order; absent: lo */
+	__SYNFIN_SEL_PORTS_MAX,
+};
+
+#define SYNFIN_SEL_PORTS_MAX (__SYNFIN_SEL_PORTS_MAX - 1)
+
+/* An address prefix. */
+enum synfin_sel_prefix_attr {
+	SYNFIN_SEL_PREFIX_UNSPEC,
+	SYNFIN_SEL_PREFIX_FAMILY, /* u8: AF_INET or AF_INET6 */
+	SYNFIN_SEL_PREFIX_ADDR,	/* binary 4 or 16, as the family: network order */
+	SYNFIN_SEL_PREFIX_LEN,	/* u8: bits, to 32 or 128; absent: all */
+	__SYNFIN_SEL_PREFIX_MAX,
+};
+
+#define SYNFIN_SEL_PREFIX_MAX (__SYNFIN_SEL_PREFIX_MAX - 1)
+
 /* Counters, all u64. Per-CPU nests carry SYNFIN_S_CPU and no FLOWS_ACTIVE. */
 enum synfin_stat_attr {
 	SYNFIN_S_UNSPEC,
@@ -238,6 +283,9 @@ enum synfin_stat_attr {
 	SYNFIN_S_FLOWS_UNTRACKED,	/* SYNs (no ACK) untracked: no room */
 	SYNFIN_S_BAD_CHECKSUM,		/* segments checked and found bad: none moved a state */
 	SYNFIN_S_SEGMENTS_UNTRACKED,	/* segments of flows not in the table */
+	SYNFIN_S_EVENTS_UNSELECTED,	/* events not written: their connection
+					 * matched no selection of its netns
+					 */
 	__SYNFIN_S_MAX,
 };
 
