@@ -104,12 +104,13 @@ capture() { # name netns iface filter...
 	return 1
 }
 
-# synfin watch --json into $OUT/NAME.json (its stderr: NAME.err), once
-# subscribed.
-reader() { # name netns
+# synfin watch --json [OPTIONS] into $OUT/NAME.json (its stderr:
+# NAME.err), once subscribed.
+reader() { # name netns [options...]
 	local name=$1 ns_run
 	ns_prefix "$2"
-	"${ns_run[@]}" "$SYNFIN" watch --json > "$OUT/$name.json" 2> "$OUT/$name.err" &
+	shift 2
+	"${ns_run[@]}" "$SYNFIN" watch --json "$@" > "$OUT/$name.json" 2> "$OUT/$name.err" &
 	pids+=($!)
 	wait_ready "$OUT/$name.err"
 }
