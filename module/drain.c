@@ -159,9 +159,8 @@ static bool requests_ready;
 #define DRAIN_BATCHES	8
 
 struct synfin_batch {
-	struct sk_buff *skb;
+	struct synfin_nl_msgs msgs;
 	struct net *net;
-	void *hdr;
 	u32 *count;			/* events in the message, per CPU */
 	/* per CPU: the dropped count a lost notice in it reports up to */
 	u64 *lost;
@@ -404,10 +403,9 @@ static void batch_account(struct synfin_batch *b, int err)
 
 static void batch_flush(struct synfin_batch *b)
 {
-	if (!b->skb)
+	if (!b->msgs.open)
 		return;
-	batch_account(b, synfin_nl_events_send(b->skb, b->hdr, b->net));
-	b->skb = NULL;
+	batch_account(b, synfin_nl_msgs_send(&b->msgs, b->net));
 }
 
 static void batch_flush_all(void)
@@ -416,6 +414,17 @@ static void batch_flush_all(void)
 
 	for (i = 0; i < DRAIN_BATCHES; i++)
 		batch_flush(&drain_batches[i]);
+}
+
+/* Has @net open messages? (Then it had listeners when they were opened.) */
+static bool batch_is_open(struct net *net)
+{
+	unsigned int i;
+
+	for (i = 0; i < DRAIN_BATCHES; i++)
+		if (drain_batches[i].msgs.open && drain_batches[i].net == net)
+			return true;
+	return false;
 }
 
 /*
@@ -429,7 +438,7 @@ static struct synfin_batch *batch_get(struct net *net)
 
 	for (i = 0; i < DRAIN_BATCHES; i++) {
 		b = &drain_batches[i];
-		if (!b->skb)
+		if (!b->msgs.open)
 			free = free ?: b;
 		else if (b->net == net)
 			return b;
@@ -438,28 +447,41 @@ static struct synfin_batch *batch_get(struct net *net)
 		free = &drain_batches[drain_evict++ % DRAIN_BATCHES];
 		batch_flush(free);
 	}
-	free->skb = synfin_nl_events_new(&free->hdr);
-	if (!free->skb)
+	if (synfin_nl_msgs_open(&free->msgs, net))
 		return NULL;
 	free->net = net;
 	return free;
 }
 
+/* The record's netns heard nothing of it: none listens, or to others. */
+static void count_unheard(const struct synfin_rec *rec, int cpu)
+{
+	struct synfin_drain_stats *d = &synfin_pernet(rec->net)->drain.drained[cpu];
+
+	WRITE_ONCE(d->unheard, d->unheard + 1);
+}
+
 /*
- * Add one record to its netns's message, in a fresh message if that one
- * is full; false if it was not sent.
+ * Add one record to its netns's messages, in fresh ones if those are
+ * full; false if it was not sent. One that no group of those listening
+ * wants (only summaries, and not a final event) is counted unheard.
  */
 static bool batch_add(const struct synfin_rec *rec, int cpu)
 {
 	struct synfin_batch *b;
-	int tries;
+	int tries, n;
 
 	for (tries = 0; tries < 2; tries++) {
 		b = batch_get(rec->net);
 		if (!b)
 			return false;
-		if (!synfin_nl_put_event(b->skb, rec, cpu)) {
+		n = synfin_nl_put_event(&b->msgs, rec, cpu);
+		if (n > 0) {
 			b->count[cpu]++;
+			return true;
+		}
+		if (!n) {
+			count_unheard(rec, cpu);
 			return true;
 		}
 		batch_flush(b);
@@ -480,7 +502,7 @@ static bool batch_add_lost(struct net *net, int cpu, u64 count, u64 dropped)
 		b = batch_get(net);
 		if (!b)
 			return false;
-		if (!synfin_nl_put_lost(b->skb, net, cpu, count)) {
+		if (!synfin_nl_put_lost(&b->msgs, net, cpu, count)) {
 			b->lost[cpu] = dropped;
 			return true;
 		}
@@ -572,9 +594,13 @@ static void drain_locked(void)
 		struct synfin_rec *rec = synfin_ring_slot(&rings, ring, pos);
 		struct synfin_drain_stats *d;
 
-		if (!synfin_nl_has_listeners(rec->net)) {
-			d = &synfin_pernet(rec->net)->drain.drained[cpu];
-			WRITE_ONCE(d->unheard, d->unheard + 1);
+		/*
+		 * Listeners are asked when a netns's messages are opened, not
+		 * for each record: their multicast tells for sure.
+		 */
+		if (!batch_is_open(rec->net) &&
+		    !synfin_nl_has_listeners(rec->net)) {
+			count_unheard(rec, cpu);
 		} else if (!batch_add(rec, cpu)) {
 			d = &synfin_pernet(rec->net)->drain.drained[cpu];
 			WRITE_ONCE(d->send_failed, d->send_failed + 1);

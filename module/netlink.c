@@ -26,11 +26,17 @@
 #error "synfin needs GENL_MCAST_CAP_NET_ADMIN to restrict its event group"
 #endif
 
-enum synfin_mcgrp { SYNFIN_MCGRP_EVENTS_ID };
-
 static const struct genl_multicast_group synfin_mcgrps[] = {
-	[SYNFIN_MCGRP_EVENTS_ID] = {
+	[SYNFIN_NL_EVENTS] = {
 		.name = SYNFIN_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+	[SYNFIN_NL_PACKED] = {
+		.name = SYNFIN_MCGRP_PACKED,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+	[SYNFIN_NL_SUMMARIES] = {
+		.name = SYNFIN_MCGRP_SUMMARIES,
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
 };
@@ -43,6 +49,7 @@ static const struct nla_policy synfin_req_policy[SYNFIN_A_MAX + 1] = {
 	[SYNFIN_A_STATS]	= { .type = NLA_REJECT },
 	[SYNFIN_A_STATS_CPU]	= { .type = NLA_REJECT },
 	[SYNFIN_A_SELECTION]	= { .type = NLA_REJECT },
+	[SYNFIN_A_EVENT_PACKED]	= { .type = NLA_REJECT },
 };
 
 /* A selection: port ranges and prefixes, checked whole by the policy. */
@@ -69,6 +76,7 @@ static const struct nla_policy synfin_sel_req_policy[SYNFIN_A_MAX + 1] = {
 	[SYNFIN_A_STATS]	= { .type = NLA_REJECT },
 	[SYNFIN_A_STATS_CPU]	= { .type = NLA_REJECT },
 	[SYNFIN_A_SELECTION]	= NLA_POLICY_NESTED(sel_policy),
+	[SYNFIN_A_EVENT_PACKED]	= { .type = NLA_REJECT },
 };
 
 static struct genl_family synfin_family;
@@ -307,6 +315,9 @@ out:
 	(EV_COMMON_ROOM + EV_U64_ROOM(5) + 11 * nla_total_size(4))
 /* TS_NS, LOST; TYPE, CPU, NETNS. */
 #define LOST_SIZE	(NLA_HDRLEN + EV_U64_ROOM(2) + 3 * nla_total_size(4))
+/* The struct, and the padding it may need. */
+#define PACKED_SIZE							\
+	(NLA_HDRLEN + nla_total_size(sizeof(struct synfin_event_packed)))
 
 static __always_inline void *ev_put(struct sk_buff *skb, int type, int len)
 {
@@ -404,15 +415,13 @@ static void ev_put_summary(struct sk_buff *skb, const struct synfin_summary *s)
 	nla_nest_end(skb, nest);
 }
 
-int synfin_nl_put_event(struct sk_buff *skb, const struct synfin_rec *rec,
-			int cpu)
+static void put_event_nest(struct sk_buff *skb, const struct synfin_rec *rec,
+			   int cpu)
 {
 	int alen = addr_len(rec->ev.family);
 	struct nlattr *nest;
 	int i;
 
-	if (skb_tailroom(skb) < EV_MAX_SIZE)
-		return -EMSGSIZE;
 	nest = ev_nest(skb, SYNFIN_A_EVENT);
 	ev_put_u8(skb, SYNFIN_E_TYPE, rec->ev.type);
 	ev_put_u64(skb, SYNFIN_E_TS_NS, rec->ts_ns);
@@ -448,23 +457,143 @@ int synfin_nl_put_event(struct sk_buff *skb, const struct synfin_rec *rec,
 	for (i = 0; i < rec->ev.ntrans && i < SYNFIN_MAX_TRANS; i++)
 		ev_put_trans(skb, &rec->ev.trans[i]);
 	nla_nest_end(skb, nest);
-	return 0;
 }
 
-int synfin_nl_put_lost(struct sk_buff *skb, struct net *net, int cpu,
-		       u64 count)
+/*
+ * The same event as one struct: every byte of it is written, the unused
+ * ones zero, so that no earlier record's bytes leave the ring.
+ */
+static void put_event_packed(struct sk_buff *skb, const struct synfin_rec *rec,
+			     int cpu)
+{
+	const struct synfin_track_rec *ev = &rec->ev;
+	struct synfin_event_packed *p;
+	int i, n = min_t(int, ev->ntrans, SYNFIN_MAX_TRANS);
+
+	/* No hole, no tail padding: the layout is the spec's. */
+	BUILD_BUG_ON(sizeof(*p) != 208 || sizeof(p->trans[0]) != 3);
+	BUILD_BUG_ON(offsetof(typeof(*p), pad) + sizeof(p->pad) != sizeof(*p));
+	if (nla_need_padding_for_64bit(skb))
+		ev_put(skb, SYNFIN_A_PAD, 0);
+	p = ev_put(skb, SYNFIN_A_EVENT_PACKED, sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	p->ts_ns = rec->ts_ns;
+	p->conn = rec->conn;
+	memcpy(p->saddr, &ev->saddr, addr_len(ev->family));
+	memcpy(p->daddr, &ev->daddr, addr_len(ev->family));
+	p->cpu = cpu;
+	p->netns = rec->net->ns.inum;
+	p->index = ev->index;
+	p->seq = ev->seq;
+	p->ack = ev->ack;
+	p->len = ev->len;
+	p->client_isn = ev->isn[SYNFIN_CLIENT];
+	p->server_isn = ev->isn[SYNFIN_SERVER];
+	p->anomalies = ev->anomalies;
+	p->sport = ev->sport;
+	p->dport = ev->dport;
+	p->win = ev->win;
+	p->type = ev->type;
+	p->family = ev->family;
+	p->from = ev->from;
+	p->flags = ev->flags;
+	p->client_state = ev->state[SYNFIN_CLIENT];
+	p->server_state = ev->state[SYNFIN_SERVER];
+	p->isn_known = ev->isn_known;
+	p->reason = ev->reason;
+	p->ntrans = n;
+	for (i = 0; i < n; i++) {
+		p->trans[i].who = ev->trans[i].who;
+		p->trans[i].from = ev->trans[i].from;
+		p->trans[i].to = ev->trans[i].to;
+	}
+	if (ev->conn_state) {
+		p->conn_state = ev->conn_state;
+		p->client_segs = ev->segs[SYNFIN_CLIENT];
+		p->server_segs = ev->segs[SYNFIN_SERVER];
+		p->client_bytes = ev->bytes[SYNFIN_CLIENT];
+		p->server_bytes = ev->bytes[SYNFIN_SERVER];
+		strscpy_pad(p->history, ev->history, sizeof(p->history));
+		p->first_ns = ev->sum.first_ns;
+		p->syn_ns = ev->sum.syn_ns;
+		p->synack_ns = ev->sum.synack_ns;
+		p->established_ns = ev->sum.est_ns;
+		p->states = ev->sum.visited;
+		p->end = ev->sum.end;
+		p->end_by = ev->sum.end_by;
+		p->handshake = !!(ev->sum.flags & SYNFIN_SUM_ESTABLISHED);
+	}
+}
+
+/* Has every open message of @m room for an event (@lost: a notice)? */
+static bool msgs_room(const struct synfin_nl_msgs *m, bool lost)
+{
+	int g;
+
+	for (g = 0; g < SYNFIN_NL_GROUPS; g++) {
+		int room = lost ? LOST_SIZE :
+			   g == SYNFIN_NL_EVENTS ? EV_MAX_SIZE : PACKED_SIZE;
+
+		if (m->skb[g] && skb_tailroom(m->skb[g]) < room)
+			return false;
+	}
+	return true;
+}
+
+/* A connection's final event: both sides CLOSED (the reader's rule). */
+static bool is_final(const struct synfin_track_rec *ev)
+{
+	return ev->state[SYNFIN_CLIENT] == SYNFIN_ST_CLOSED &&
+	       ev->state[SYNFIN_SERVER] == SYNFIN_ST_CLOSED;
+}
+
+int synfin_nl_put_event(struct synfin_nl_msgs *m, const struct synfin_rec *rec,
+			int cpu)
+{
+	int n = 0;
+
+	if (!msgs_room(m, false))
+		return -EMSGSIZE;
+	if (m->skb[SYNFIN_NL_EVENTS]) {
+		put_event_nest(m->skb[SYNFIN_NL_EVENTS], rec, cpu);
+		n++;
+	}
+	if (m->skb[SYNFIN_NL_PACKED]) {
+		put_event_packed(m->skb[SYNFIN_NL_PACKED], rec, cpu);
+		n++;
+	}
+	if (m->skb[SYNFIN_NL_SUMMARIES] && is_final(&rec->ev)) {
+		put_event_packed(m->skb[SYNFIN_NL_SUMMARIES], rec, cpu);
+		n++;
+	}
+	return n;
+}
+
+static void put_lost(struct sk_buff *skb, struct net *net, int cpu, u64 count,
+		     u64 now)
 {
 	struct nlattr *nest;
 
-	if (skb_tailroom(skb) < LOST_SIZE)
-		return -EMSGSIZE;
 	nest = ev_nest(skb, SYNFIN_A_EVENT);
 	ev_put_u8(skb, SYNFIN_E_TYPE, SYNFIN_EV_LOST);
-	ev_put_u64(skb, SYNFIN_E_TS_NS, ktime_get_ns());
+	ev_put_u64(skb, SYNFIN_E_TS_NS, now);
 	ev_put_u32(skb, SYNFIN_E_CPU, cpu);
 	ev_put_u32(skb, SYNFIN_E_NETNS, net->ns.inum);
 	ev_put_u64(skb, SYNFIN_E_LOST, count);
 	nla_nest_end(skb, nest);
+}
+
+int synfin_nl_put_lost(struct synfin_nl_msgs *m, struct net *net, int cpu,
+		       u64 count)
+{
+	u64 now = ktime_get_ns();
+	int g;
+
+	if (!msgs_room(m, true))
+		return -EMSGSIZE;
+	for (g = 0; g < SYNFIN_NL_GROUPS; g++)
+		if (m->skb[g])
+			put_lost(m->skb[g], net, cpu, count, now);
 	return 0;
 }
 
@@ -577,28 +706,61 @@ static struct genl_family synfin_family __ro_after_init = {
 
 bool synfin_nl_has_listeners(struct net *net)
 {
-	return genl_has_listeners(&synfin_family, net, SYNFIN_MCGRP_EVENTS_ID);
+	int g;
+
+	for (g = 0; g < SYNFIN_NL_GROUPS; g++)
+		if (genl_has_listeners(&synfin_family, net, g))
+			return true;
+	return false;
 }
 
-struct sk_buff *synfin_nl_events_new(void **hdr)
+int synfin_nl_msgs_open(struct synfin_nl_msgs *m, struct net *net)
 {
-	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	int g;
 
-	if (!skb)
-		return NULL;
-	*hdr = genlmsg_put(skb, 0, 0, &synfin_family, 0, SYNFIN_CMD_EVENTS);
-	if (!*hdr) {
-		nlmsg_free(skb);
-		return NULL;
+	for (g = 0; g < SYNFIN_NL_GROUPS; g++) {
+		m->skb[g] = NULL;
+		if (!genl_has_listeners(&synfin_family, net, g))
+			continue;
+		m->skb[g] = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (!m->skb[g])
+			goto fail;
+		m->hdr[g] = genlmsg_put(m->skb[g], 0, 0, &synfin_family, 0,
+					SYNFIN_CMD_EVENTS);
+		if (!m->hdr[g]) {
+			nlmsg_free(m->skb[g]);
+			m->skb[g] = NULL;
+			goto fail;
+		}
 	}
-	return skb;
+	/* (no group left since the drain asked: the send says -ESRCH) */
+	m->open = true;
+	return 0;
+fail:
+	while (--g >= 0)
+		if (m->skb[g])
+			nlmsg_free(m->skb[g]);
+	return -ENOMEM;
 }
 
-int synfin_nl_events_send(struct sk_buff *skb, void *hdr, struct net *net)
+int synfin_nl_msgs_send(struct synfin_nl_msgs *m, struct net *net)
 {
-	genlmsg_end(skb, hdr);
-	return genlmsg_multicast_netns(&synfin_family, net, skb, 0,
-				       SYNFIN_MCGRP_EVENTS_ID, GFP_KERNEL);
+	int g, err, ret = -ESRCH;
+
+	for (g = 0; g < SYNFIN_NL_GROUPS; g++) {
+		if (!m->skb[g])
+			continue;
+		genlmsg_end(m->skb[g], m->hdr[g]);
+		err = genlmsg_multicast_netns(&synfin_family, net, m->skb[g],
+					      0, g, GFP_KERNEL);
+		m->skb[g] = NULL;
+		if (err && err != -ESRCH)
+			ret = ret && ret != -ESRCH ? ret : err;
+		else if (!err && ret == -ESRCH)
+			ret = 0;
+	}
+	m->open = false;
+	return ret;
 }
 
 int synfin_netlink_init(void)

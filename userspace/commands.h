@@ -22,6 +22,7 @@ struct sf_read_limits {
 struct sf_cmdline {
 	const char *file;		/* read: the capture, "-" for stdin */
 	int rcvbuf;			/* watch: --rcvbuf */
+	const char *group;		/* watch: --group, NULL: the default */
 	struct sf_read_limits read;	/* read: --max-flows, --time-wait-ms */
 };
 

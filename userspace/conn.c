@@ -79,7 +79,9 @@ static unsigned int nended;
 
 static bool keeping(void)
 {
-	return sf_opts.ladder || sf_filter_by_state(&sf_opts.filter);
+	/* (--summaries: the final event says all a summary needs) */
+	return !sf_opts.summaries &&
+	       (sf_opts.ladder || sf_filter_by_state(&sf_opts.filter));
 }
 
 static struct conn **slot(uint64_t id)
@@ -354,6 +356,8 @@ static void summary_text(FILE *out, const struct conn *c,
 
 static void print_event(FILE *out, const struct sf_event *ev)
 {
+	if (sf_opts.summaries && ev->type != SYNFIN_EV_LOST)
+		return;
 	if (sf_opts.json)
 		sf_event_json(out, ev);
 	else

@@ -346,6 +346,91 @@ int sf_event_parse(const struct nlattr *nest, struct sf_event *ev)
 	return 0;
 }
 
+/* Keep only the letters a history may hold; false if it has no NUL. */
+static bool copy_history(const char *src, char *dst)
+{
+	struct attr_view v = { .p = (const uint8_t *)src };
+
+	if (!memchr(src, '\0', SYNFIN_HISTORY_LEN))
+		return false;
+	get_history(&v, dst);
+	return true;
+}
+
+int sf_event_unpack(const struct nlattr *attr, struct sf_event *ev)
+{
+	struct synfin_event_packed p;
+	unsigned int i;
+
+	if (mnl_attr_get_payload_len(attr) < sizeof(p))
+		return -EINVAL;
+	/* (the attribute may be 4-byte aligned only: copy it out) */
+	memcpy(&p, mnl_attr_get_payload(attr), sizeof(p));
+	if (p.type < SYNFIN_EV_SEGMENT || p.type > SYNFIN_EV_LOST ||
+	    p.ntrans > SYNFIN_MAX_TRANS)
+		return -EINVAL;
+	if (p.type != SYNFIN_EV_LOST &&
+	    p.family != AF_INET && p.family != AF_INET6)
+		return -EINVAL;
+	memset(ev, 0, sizeof(*ev));
+	if (!copy_history(p.history, ev->history))
+		return -EINVAL;
+	ev->type = p.type;
+	ev->ts_ns = p.ts_ns;
+	ev->cpu = p.cpu;
+	ev->netns = p.netns;
+	ev->conn = p.conn;
+	ev->index = p.index;
+	ev->family = p.family;
+	memcpy(ev->saddr, p.saddr, 16);
+	memcpy(ev->daddr, p.daddr, 16);
+	ev->sport = p.sport;
+	ev->dport = p.dport;
+	ev->from = p.from;
+	ev->flags = p.flags;
+	ev->seq = p.seq;
+	ev->ack = p.ack;
+	ev->win = p.win;
+	ev->len = p.len;
+	ev->state[SYNFIN_CLIENT] = p.client_state;
+	ev->state[SYNFIN_SERVER] = p.server_state;
+	ev->isn_known = p.isn_known;
+	ev->isn[SYNFIN_CLIENT] = p.client_isn;
+	ev->isn[SYNFIN_SERVER] = p.server_isn;
+	ev->reason = p.reason;
+	ev->anomalies = p.anomalies;
+	ev->conn_state = p.conn_state;
+	if (p.conn_state) {
+		struct synfin_summary *su = &ev->summary;
+
+		if (p.end >= SYNFIN_CLOSE_COUNT ||
+		    (p.end_by > SYNFIN_SERVER && p.end_by != SYNFIN_SUM_NOBODY))
+			return -EINVAL;
+		synfin_summary_begin(su, p.first_ns);
+		su->syn_ns = p.syn_ns;
+		su->synack_ns = p.synack_ns;
+		su->est_ns = p.established_ns;
+		su->visited = p.states;
+		su->end = p.end;
+		su->end_by = p.end_by;
+		su->flags = SYNFIN_SUM_ENDED |
+			    (p.handshake ? SYNFIN_SUM_ESTABLISHED : 0);
+		ev->have_summary = true;
+		ev->have_counts = true;
+		ev->segs[SYNFIN_CLIENT] = p.client_segs;
+		ev->segs[SYNFIN_SERVER] = p.server_segs;
+		ev->bytes[SYNFIN_CLIENT] = p.client_bytes;
+		ev->bytes[SYNFIN_SERVER] = p.server_bytes;
+	}
+	ev->ntrans = p.ntrans;
+	for (i = 0; i < p.ntrans; i++) {
+		ev->trans[i].who = p.trans[i].who;
+		ev->trans[i].from = p.trans[i].from;
+		ev->trans[i].to = p.trans[i].to;
+	}
+	return 0;
+}
+
 int sf_flow_record_parse(const struct nlattr *nest,
 			 struct sf_flow_record *fl)
 {

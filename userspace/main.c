@@ -76,6 +76,8 @@ static void usage(FILE *out)
 		"\n"
 		"  --json             one JSON object per line\n"
 		"  --ladder           draw each connection as a ladder when it ends\n"
+		"  --summaries        only each connection's summary when it ends (watch:\n"
+		"                     from the module's summaries group alone)\n"
 		"  --absolute         raw sequence numbers, not relative to the ISNs\n"
 		"  --color WHEN       auto (the default), always or never\n"
 		"  --port N|LO-HI     only connections with port N (LO to HI) at either end\n"
@@ -85,6 +87,8 @@ static void usage(FILE *out)
 		"                     conn_state S, are incomplete or complete, or had\n"
 		"                     a side in TCP state S (flows: have one now)\n"
 		"  --rcvbuf BYTES     watch: socket receive buffer (default 16 MiB)\n"
+		"  --group NAME       watch: join group NAME, events-packed (the\n"
+		"                     default) or events (the same, nested attributes)\n"
 		"  --time-wait-ms MS  read: how long TIME_WAIT lasts (default 60000)\n"
 		"  --max-flows N      read: connections tracked at once (default 65536)\n"
 		"  --help             print this and exit\n"
@@ -129,14 +133,17 @@ static bool color_auto(void)
 
 enum {
 	OPT_LADDER = 256, OPT_ABSOLUTE, OPT_COLOR, OPT_PORT, OPT_HOST,
-	OPT_STATE, OPT_TIME_WAIT, OPT_MAX_FLOWS,
+	OPT_STATE, OPT_TIME_WAIT, OPT_MAX_FLOWS, OPT_GROUP, OPT_SUMMARIES,
 };
 
 int main(int argc, char **argv)
 {
+	/* (glibc takes a size without a buffer for a hint it ignores) */
+	static char outbuf[1 << 16];
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "ladder", no_argument, NULL, OPT_LADDER },
+		{ "summaries", no_argument, NULL, OPT_SUMMARIES },
 		{ "absolute", no_argument, NULL, OPT_ABSOLUTE },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "colour", required_argument, NULL, OPT_COLOR },
@@ -144,6 +151,7 @@ int main(int argc, char **argv)
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "rcvbuf", required_argument, NULL, 'r' },
+		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "time-wait-ms", required_argument, NULL, OPT_TIME_WAIT },
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "help", no_argument, NULL, 'h' },
@@ -167,6 +175,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LADDER:
 			sf_opts.ladder = true;
+			break;
+		case OPT_SUMMARIES:
+			sf_opts.summaries = true;
 			break;
 		case OPT_ABSOLUTE:
 			sf_opts.absolute = true;
@@ -195,6 +206,15 @@ int main(int argc, char **argv)
 			if (parse_uint("--rcvbuf", optarg, 1024, 1L << 30, &v))
 				return SF_EXIT_USAGE;
 			cl.rcvbuf = (int)v;
+			break;
+		case OPT_GROUP:
+			if (strcmp(optarg, SYNFIN_MCGRP_PACKED) &&
+			    strcmp(optarg, SYNFIN_MCGRP_EVENTS)) {
+				fprintf(stderr, "synfin: --group wants %s or %s\n",
+					SYNFIN_MCGRP_PACKED, SYNFIN_MCGRP_EVENTS);
+				return SF_EXIT_USAGE;
+			}
+			cl.group = optarg;
 			break;
 		case OPT_TIME_WAIT:
 			if (parse_uint("--time-wait-ms", optarg, 0, 3600000, &v))
@@ -233,6 +253,14 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return SF_EXIT_USAGE;
 	}
+	if (sf_opts.ladder && sf_opts.summaries) {
+		fprintf(stderr, "synfin: --ladder draws every event; --summaries shows none: choose one\n");
+		return SF_EXIT_USAGE;
+	}
+	if (cl.group && sf_opts.summaries) {
+		fprintf(stderr, "synfin: --summaries joins the summaries group: no --group with it\n");
+		return SF_EXIT_USAGE;
+	}
 	if (sf_opts.ladder && sf_opts.json) {
 		fprintf(stderr, "synfin: --ladder draws for people; --json is for programs: choose one\n");
 		return SF_EXIT_USAGE;
@@ -244,7 +272,7 @@ int main(int argc, char **argv)
 	 * at the end): one write per batch, not per line, keeps the reader
 	 * cheap under load while every batch still shows up at once.
 	 */
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
 	if (!cmd) {
 		fprintf(stderr, "synfin: unknown command '%s'\n", name);

@@ -206,12 +206,17 @@ int sf_nl_resolve(struct sf_nl *nl)
 		       &nl->events_grp);
 }
 
-int sf_nl_subscribe(struct sf_nl *nl, int rcvbuf)
+int sf_nl_subscribe(struct sf_nl *nl, int rcvbuf, const char *group)
 {
 	int size = rcvbuf;
 	int one = 1;
 	int err;
 
+	if (group) {
+		err = resolve(nl, SYNFIN_GENL_NAME, group, NULL, &nl->events_grp);
+		if (err)
+			return err;
+	}
 	err = resolve(nl, "nlctrl", "notify", NULL, &nl->ctrl_grp);
 	if (err)
 		return err;

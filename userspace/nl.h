@@ -18,8 +18,11 @@ void sf_nl_close(struct sf_nl *nl);
 int sf_nl_fd(const struct sf_nl *nl);
 /* Resolve the family; returns 0, -ENOENT if the module is not loaded. */
 int sf_nl_resolve(struct sf_nl *nl);
-/* Join the event group and the control group (family removal). */
-int sf_nl_subscribe(struct sf_nl *nl, int rcvbuf);
+/*
+ * Join the synfin group @group (NULL: "events", as resolved) and the
+ * control group (family removal); -ENOENT if the family has no @group.
+ */
+int sf_nl_subscribe(struct sf_nl *nl, int rcvbuf, const char *group);
 typedef int (*sf_msg_cb)(const struct nlmsghdr *nlh, void *arg);
 /* Send a request without attributes and feed replies to @cb. */
 int sf_nl_request(struct sf_nl *nl, uint8_t cmd, bool dump, sf_msg_cb cb,

@@ -88,6 +88,7 @@ struct sf_opts {
 	bool absolute;		/* raw seq/ack instead of ISN-relative */
 	bool color;
 	bool offline;		/* read: timestamps are wall-clock */
+	bool summaries;		/* connections' summaries only (and losses) */
 	struct sf_filter filter;	/* --port, --host, --state */
 };
 
@@ -97,6 +98,8 @@ extern struct sf_opts sf_opts;
 /* event.c */
 const char *sf_state_name(unsigned int state);
 int sf_event_parse(const struct nlattr *nest, struct sf_event *ev);
+/* The same from a SYNFIN_A_EVENT_PACKED attribute: 0 or -EINVAL. */
+int sf_event_unpack(const struct nlattr *attr, struct sf_event *ev);
 int sf_flow_record_parse(const struct nlattr *nest,
 			 struct sf_flow_record *fl);
 /* @addr as text in @buf (INET6_ADDRSTRLEN bytes); returns its length. */

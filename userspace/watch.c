@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * synfin watch: the module's events as they happen. Joins the events
- * group and the control group (which says when the module goes away),
- * after sending its --port and --host as the socket's selection (the
- * module then sends only what some reader of the netns selects), tells
- * the module a reader is here, and hands every event decoded to
+ * synfin watch: the module's events as they happen. Joins a group of
+ * events ("events-packed", or as --group or --summaries say) and the
+ * control group (which says when the module goes away), after sending
+ * its --port and --host as the socket's selection (the module then
+ * sends only what some reader of the netns selects), tells the module a
+ * reader is here, and hands every event decoded to
  * conn.c, which prints it; a receive buffer overflow is reported as a
  * loss. Stops on SIGINT or SIGTERM, or when the module is unloaded.
  */
@@ -64,9 +65,19 @@ static int events_cb(const struct nlmsghdr *nlh, void *arg)
 	    g->cmd != SYNFIN_CMD_EVENTS)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*g)) {
-		if (mnl_attr_get_type(a) != SYNFIN_A_EVENT)
+		int err;
+
+		switch (mnl_attr_get_type(a)) {
+		case SYNFIN_A_EVENT_PACKED:
+			err = sf_event_unpack(a, &ev);
+			break;
+		case SYNFIN_A_EVENT:
+			err = sf_event_parse(a, &ev);
+			break;
+		default:
 			continue;
-		if (sf_event_parse(a, &ev)) {
+		}
+		if (err) {
 			ctx->bad++;
 			continue;
 		}
@@ -167,6 +178,7 @@ static int follow(struct sf_nl *nl, int sfd)
 
 int sf_cmd_watch(const struct sf_cmdline *cl)
 {
+	const char *group = cl->group;
 	struct sf_nl *nl;
 	sigset_t mask;
 	int sfd, err, rc;
@@ -191,7 +203,21 @@ int sf_cmd_watch(const struct sf_cmdline *cl)
 		}
 	}
 
-	err = sf_nl_subscribe(nl, cl->rcvbuf);
+	/*
+	 * The packed group carries the same events, cheaper to decode; a
+	 * module older than it has only "events".
+	 */
+	if (sf_opts.summaries)
+		group = SYNFIN_MCGRP_SUMMARIES;
+	err = sf_nl_subscribe(nl, cl->rcvbuf, group ?: SYNFIN_MCGRP_PACKED);
+	if (err == -ENOENT && !group)
+		err = sf_nl_subscribe(nl, cl->rcvbuf, NULL);
+	if (err == -ENOENT && group) {
+		fprintf(stderr, "synfin: the synfin module has no group '%s'\n",
+			group);
+		rc = SF_EXIT_USAGE;
+		goto out_close_nl;
+	}
 	if (err) {
 		rc = sf_report_nl_error("joining the synfin events group", err);
 		goto out_close_nl;

@@ -132,6 +132,22 @@ def summaries():
 test("summaries: one per connection, how it ended, times, segments and bytes", summaries)
 
 
+def summaries_only():
+    # --summaries: exactly the summaries (JSON and text), nothing else,
+    # with and without a filter; not with --ladder.
+    want = [e for e in base_evs if e["type"] == "summary"]
+    got = events(run("read", "--json", "--summaries", base).stdout)
+    assert got == want, (len(got), len(want))
+    text = run("read", "--color", "never", base).stdout.splitlines()
+    only = run("read", "--color", "never", "--summaries", base).stdout.splitlines()
+    assert only and only == [x for x in text if x.startswith("#") and " ended: " in x or
+                             x.startswith("#") and " open: " in x], only[:3]
+    sel = events(run("read", "--json", "--summaries", "--state", "REJ", base).stdout)
+    assert sel and all(e["type"] == "summary" and e["conn_state"] == "REJ" for e in sel), sel
+    assert "choose one" in run("read", "--ladder", "--summaries", base, rc=2).stderr
+test("--summaries: only the summaries, filters still apply; not with --ladder", summaries_only)
+
+
 def late_segment():
     # A connection reset by the client, whose RST comes again 2 ms later:
     # the flow lingers, the late RST is an event, the summary is not repeated.

@@ -962,6 +962,165 @@ static void test_parse_truncated(void **state)
 	}
 }
 
+
+/* ---- decoding: the packed struct (module/netlink.c, put_event_packed) ---- */
+
+/* The SYN-ACK of put_synack() as one struct, as the module fills it. */
+static struct synfin_event_packed packed_synack(bool final)
+{
+	struct synfin_event_packed p = {
+		.ts_ns = 0x0123456789abcdefULL, .conn = 1ULL << 40,
+		.saddr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 },
+		.daddr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+		.cpu = 3, .netns = 4026531840U, .index = 1,
+		.seq = 0xfffffff0U, .ack = 1001, .len = 0,
+		.client_isn = 1000, .server_isn = 0xfffffff0U,
+		.anomalies = SYNFIN_AN_RETRANSMISSION,
+		.sport = 443, .dport = 50000, .win = 65160,
+		.type = SYNFIN_EV_SEGMENT, .family = AF_INET6,
+		.from = SYNFIN_SERVER, .flags = SYNFIN_TCP_SYN | SYNFIN_TCP_ACK,
+		.client_state = SYNFIN_ST_SYN_SENT,
+		.server_state = SYNFIN_ST_SYN_RCVD,
+		.isn_known = SYNFIN_ISN_CLIENT | SYNFIN_ISN_SERVER,
+		.reason = SYNFIN_END_NONE, .ntrans = 1,
+		.trans = { { SYNFIN_SERVER, SYNFIN_ST_LISTEN, SYNFIN_ST_SYN_RCVD } },
+	};
+
+	if (final) {
+		p.conn_state = 1;
+		p.client_segs = 1;
+		p.server_segs = 2;
+		p.client_bytes = 5000000000ULL;
+		p.server_bytes = 7;
+		memcpy(p.history, "Sh", 3);
+		p.first_ns = 1ULL << 40;
+		p.synack_ns = (1ULL << 40) + 5;
+		p.established_ns = (1ULL << 40) + 9;
+		p.end = SYNFIN_CLOSE_REFUSED;
+		p.end_by = SYNFIN_SERVER;
+		p.handshake = 1;
+		p.states = 0x11;
+	}
+	return p;
+}
+
+/* @p, or its first @len bytes (then @len more zero), as an attribute. */
+static struct nlattr *put_packed(const struct synfin_event_packed *p,
+				 size_t len)
+{
+	struct nlmsghdr *nlh = new_msg();
+	struct nlattr *a = (struct nlattr *)mnl_nlmsg_get_payload_tail(nlh);
+	uint8_t buf[2 * sizeof(*p)] = { 0 };
+
+	memcpy(buf, p, len < sizeof(*p) ? len : sizeof(*p));
+	mnl_attr_put(nlh, SYNFIN_A_EVENT_PACKED, len, buf);
+	return a;
+}
+
+/* The struct decodes to exactly what the nest of the same event does. */
+static void test_unpack(void **state)
+{
+	struct synfin_event_packed p;
+	struct sf_event nested, packed;
+	char *want, *got;
+	int final;
+
+	(void)state;
+	assert_int_equal(sizeof(p), 208);
+	for (final = 0; final < 2; final++) {
+		assert_int_equal(sf_event_parse(put_synack(new_msg(), final),
+						&nested), 0);
+		p = packed_synack(final);
+		assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)),
+						 &packed), 0);
+		want = json_of(&nested);
+		got = json_of(&packed);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+		assert_int_equal(packed.have_counts, nested.have_counts);
+		assert_int_equal(packed.have_summary, nested.have_summary);
+		assert_true(packed.summary.first_ns == nested.summary.first_ns);
+		assert_true(packed.summary.syn_ns == nested.summary.syn_ns);
+		assert_true(packed.summary.synack_ns == nested.summary.synack_ns);
+		assert_true(packed.summary.est_ns == nested.summary.est_ns);
+		assert_int_equal(packed.summary.visited, nested.summary.visited);
+		assert_int_equal(packed.summary.flags, nested.summary.flags);
+		assert_int_equal(packed.summary.end, nested.summary.end);
+		assert_int_equal(packed.summary.end_by, nested.summary.end_by);
+		assert_int_equal(packed.summary.first_fin,
+				 nested.summary.first_fin);
+		assert_int_equal(packed.summary.rst_from,
+				 nested.summary.rst_from);
+		assert_int_equal(packed.win, 65160);
+		assert_int_equal(packed.ntrans, 1);
+		assert_int_equal(packed.trans[0].to, SYNFIN_ST_SYN_RCVD);
+	}
+	assert_true(packed.bytes[SYNFIN_CLIENT] == 5000000000ULL);
+	assert_int_equal(packed.segs[SYNFIN_SERVER], 2);
+	assert_string_equal(packed.history, "Sh");
+
+	/* A longer struct from a newer module: its start is read. */
+	p = packed_synack(true);
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p) + 8),
+					 &packed), 0);
+	assert_int_equal(packed.dport, 50000);
+
+	/* IPv4: the first 4 bytes of each address. */
+	p = packed_synack(false);
+	p.family = AF_INET;
+	memset(p.saddr, 0, 16);
+	memcpy(p.saddr, "\x0a\x00\x00\x02", 4);
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &packed), 0);
+	got = json_of(&packed);
+	assert_non_null(strstr(got, "\"src\":\"10.0.0.2\""));
+	free(got);
+}
+
+static void test_unpack_malformed(void **state)
+{
+	struct synfin_event_packed p;
+	struct sf_event ev;
+
+	(void)state;
+	/* Shorter than the struct: refused, at every length. */
+	p = packed_synack(true);
+	for (size_t len = 0; len < sizeof(p); len++)
+		assert_int_equal(sf_event_unpack(put_packed(&p, len), &ev),
+				 -EINVAL);
+	/* More transitions than an event has. */
+	p.ntrans = SYNFIN_MAX_TRANS + 1;
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
+	/* A history without its NUL. */
+	p = packed_synack(true);
+	memset(p.history, 'S', sizeof(p.history));
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
+	/* Letters a history cannot hold: '?'. */
+	p = packed_synack(true);
+	p.history[1] = '"';
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), 0);
+	assert_string_equal(ev.history, "S?");
+	/* A summary's end or side out of range. */
+	p = packed_synack(true);
+	p.end = SYNFIN_CLOSE_COUNT;
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
+	p = packed_synack(true);
+	p.end_by = 2;
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
+	p.end_by = SYNFIN_SUM_NOBODY;
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), 0);
+	assert_int_equal(ev.summary.end_by, SYNFIN_SUM_NOBODY);
+	/* No such event type, or family. */
+	p = packed_synack(false);
+	p.type = 0;
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
+	p.type = SYNFIN_EV_LOST + 1;
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
+	p = packed_synack(false);
+	p.family = 7;
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -978,6 +1137,8 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_parse_truncated),
+		cmocka_unit_test(test_unpack),
+		cmocka_unit_test(test_unpack_malformed),
 	};
 
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);

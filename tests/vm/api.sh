@@ -128,7 +128,7 @@ test_flows() {
 		"$PY" "$here/flowscheck.py" "$SYNFIN"
 }
 
-vm_test ynl fresh "the kernel's YNL client, through synfin.yaml alone, dumps flows, reads stats and events; the counters then add up"
+vm_test ynl fresh "the kernel's YNL client, through synfin.yaml alone, dumps flows, reads stats and the events of each group; the counters then add up"
 test_ynl() {
 	check "the kernel's YNL client dumps flows, reads stats and events via synfin.yaml" \
 		"$PY" "$here/ynlcheck.py" "$SYNFIN" "$top/build/tools" "$top/module/uapi/synfin.yaml"
@@ -137,6 +137,42 @@ test_ynl() {
 	cat "$OUT/stats.json"
 	check "stats: written = sent + unheard + send failures, nothing dropped" \
 		"$PY" "$here/statscheck.py" "$OUT/stats.json"
+}
+
+vm_test groups fresh "a reader of the events group (nested attributes, as older readers) and one of events-packed, at once, get the same events, line for line"
+test_groups() {
+	reader nested "" --group events
+	reader packed ""
+	server "" 127.0.0.1 9470
+	server "" ::1 9471
+	client "" 127.0.0.1 9470 four-way || ko "groups: traffic"
+	client "" ::1 9471 client-close || ko "groups: traffic"
+	client "" 127.0.0.1 9472 refused || ko "groups: traffic"
+	settle
+	stop_all
+	check "both groups carry the same events (IPv4, IPv6, refused, final events)" \
+		"$PY" "$here/groupcheck.py" "$OUT/nested.json" "$OUT/packed.json"
+}
+
+vm_test summaries fresh "watch --summaries (the summaries group alone) prints exactly what a reader of every event prints as summaries, and no event"
+test_summaries() {
+	local _
+	reader full ""
+	reader summ "" --summaries
+	server "" 127.0.0.1 9475
+	server "" ::1 9476
+	for _ in 1 2 3; do
+		client "" 127.0.0.1 9475 four-way || ko "summaries: traffic"
+		client "" ::1 9476 client-close || ko "summaries: traffic"
+		client "" 127.0.0.1 9477 refused || ko "summaries: traffic"
+	done
+	sleep 3		# (TIME_WAIT is 1 s: every connection ends)
+	stop_all
+	check "--summaries prints exactly the full reader's summaries, and no event" \
+		"$PY" "$here/summarycheck.py" "$OUT/full.json" "$OUT/summ.json"
+	"$SYNFIN" stats --json > "$OUT/summ-stats.json"
+	check "stats: written = sent + unheard + send failures, nothing dropped" \
+		"$PY" "$here/statscheck.py" "$OUT/summ-stats.json"
 }
 
 vm_test dumpintr fresh "a flows dump with flows made between its parts says so (NLM_F_DUMP_INTR)"

@@ -7,7 +7,11 @@ The spec is loaded by the kernel's own YNL library (from Debian's
 linux-source), which validates it against the genetlink-legacy schema.
 Then every attribute, command, enum and flag of the spec, named the C
 way (name-prefix + NAME), must have the header's value, and every
-constant of the header's enums must be in the spec.
+constant of the header's enums must be in the spec. Each struct of the
+spec must be the header's struct synfin_<name>, member by member: names,
+sizes and offsets (the header's arrays of structs, such as trans[], as
+the spec's trans0-who, trans0-from, ...), and no hole the spec does not
+have.
 """
 import re
 import sys
@@ -54,8 +58,77 @@ def c(prefix, name):
 if family.name != strings.get("SYNFIN_GENL_NAME"):
     errors.append(f"family {family.name!r}, header {strings.get('SYNFIN_GENL_NAME')!r}")
 groups = [g["name"] for g in family.yaml["mcast-groups"]["list"]]
-if groups != [strings.get("SYNFIN_MCGRP_EVENTS")]:
+if groups != [strings.get("SYNFIN_MCGRP_EVENTS"), strings.get("SYNFIN_MCGRP_PACKED"),
+              strings.get("SYNFIN_MCGRP_SUMMARIES")]:
     errors.append(f"multicast groups {groups}")
+
+SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8, "s8": 1, "s16": 2, "s32": 4,
+         "s64": 8, "char": 1}
+
+
+def c_struct(name):
+    """The members of struct NAME of the header as (name, offset, size),
+    laid out as the C compiler does on Linux (natural alignment)."""
+    m = re.search(r"struct %s \{(.*?)\};" % name, text, re.S)
+    if not m:
+        return None
+    out, offset, align = [], 0, 1
+    for line in m.group(1).splitlines():
+        line = re.sub(r"/\*.*?\*/", "", line).strip()
+        if not line:
+            continue
+        d = re.fullmatch(r"(struct \w+|__[us]\d+|char)\s+(\w+)(?:\[(\w+)\])?;", line)
+        if not d:
+            raise SystemExit(f"check_spec: cannot read '{line}' of struct {name}")
+        ctype, field, count = d.groups()
+        n = (header[count] if count in header else int(count, 0)) if count else 1
+        if ctype.startswith("struct "):
+            inner = c_struct(ctype.split()[1])
+            isize = inner.pop()[1]
+            ialign = max(SIZES_OF[(ctype, x[0])] for x in inner)
+            offset = -(-offset // ialign) * ialign
+            for i in range(n):
+                for iname, ioff, isz in inner:
+                    out.append((f"{field}{i if count else ''}_{iname}",
+                                offset + i * isize + ioff, isz))
+            offset += n * isize
+            align = max(align, ialign)
+            continue
+        size = SIZES[ctype.lstrip("_")]
+        offset = -(-offset // size) * size
+        SIZES_OF[("struct " + name, field)] = size
+        out.append((field, offset, size * n))
+        offset += size * n
+        align = max(align, size)
+    total = -(-offset // align) * align
+    out.append(("<end>", total, 0))
+    return out
+
+
+SIZES_OF = {}
+structs_checked = 0
+for d in family.yaml["definitions"]:
+    if d["type"] != "struct":
+        continue
+    want = c_struct("synfin_" + d["name"].replace("-", "_"))
+    if want is None:
+        errors.append(f"struct {d['name']} is in the spec, not in the header")
+        continue
+    have, offset = [], 0
+    for mem in d["members"]:
+        size = mem["len"] if mem["type"] in ("binary", "pad") else SIZES[mem["type"]]
+        if mem["type"] != "pad":
+            have.append((mem["name"].replace("-", "_"), offset, size))
+        offset += size
+    have.append(("<end>", offset, 0))
+    for h, w in zip(have, want):
+        if h != w:
+            errors.append(f"struct {d['name']}: spec has {h[0]} at {h[1]} "
+                          f"({h[2]} bytes), header {w[0]} at {w[1]} ({w[2]} bytes)")
+            break
+    structs_checked += 1
+if not structs_checked:
+    errors.append("the spec has no struct")
 
 for aset in family.attr_sets.values():
     prefix = aset.yaml["name-prefix"]
@@ -64,6 +137,8 @@ for aset in family.attr_sets.values():
 for op in family.yaml["operations"]["list"]:
     expect(c(family.yaml["operations"]["name-prefix"], op["name"]), op["value"])
 for d in family.yaml["definitions"]:
+    if d["type"] == "struct":
+        continue
     prefix = d.get("name-prefix", f"synfin-{d['name']}-")
     for i, entry in enumerate(d["entries"]):
         name = entry if isinstance(entry, str) else entry["name"]

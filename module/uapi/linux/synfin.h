@@ -13,6 +13,10 @@
 #define SYNFIN_GENL_NAME	"synfin"
 #define SYNFIN_GENL_VERSION	1
 #define SYNFIN_MCGRP_EVENTS	"events"
+/* The same events, each in one SYNFIN_A_EVENT_PACKED: cheaper to read. */
+#define SYNFIN_MCGRP_PACKED	"events-packed"
+/* Only connections' final events (both sides CLOSED), packed likewise. */
+#define SYNFIN_MCGRP_SUMMARIES	"summaries"
 
 /* TCP states, RFC 9293 section 3.3.2, as seen by a passive observer. */
 enum synfin_state {
@@ -129,6 +133,7 @@ enum synfin_attr {
 	SYNFIN_A_STATS,		/* nest: SYNFIN_S_*, the netns's (initial netns: all) */
 	SYNFIN_A_STATS_CPU,	/* nest: SYNFIN_S_*, one per possible CPU */
 	SYNFIN_A_SELECTION,	/* nest: SYNFIN_SEL_* */
+	SYNFIN_A_EVENT_PACKED,	/* struct synfin_event_packed (events-packed) */
 	__SYNFIN_A_MAX,
 };
 
@@ -261,6 +266,67 @@ enum synfin_sel_prefix_attr {
 };
 
 #define SYNFIN_SEL_PREFIX_MAX (__SYNFIN_SEL_PREFIX_MAX - 1)
+
+/*
+ * One event of the "events-packed" group: the SYNFIN_E_* attributes of
+ * SYNFIN_A_EVENT in one fixed struct, 8-byte aligned in its message.
+ * Numbers are in host order, addresses in network order (IPv4: the first
+ * 4 bytes, the rest zero). The fields a final event alone has (segs,
+ * bytes, history and the summary: conn_state says which) and the unused
+ * trans[] entries are zero otherwise. Notices of lost events
+ * (SYNFIN_EV_LOST) come in this group too, as SYNFIN_A_EVENT nests. A
+ * longer struct from a newer kernel keeps this one as its start: read
+ * the first sizeof bytes.
+ */
+struct synfin_trans_packed {
+	__u8 who;		/* enum synfin_side */
+	__u8 from;		/* enum synfin_state */
+	__u8 to;
+};
+
+struct synfin_event_packed {
+	__u64 ts_ns;
+	__u64 conn;
+	__u64 client_bytes;
+	__u64 server_bytes;
+	__u64 first_ns;		/* the summary (SYNFIN_SU_*): final event */
+	__u64 syn_ns;
+	__u64 synack_ns;
+	__u64 established_ns;
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u32 cpu;
+	__u32 netns;
+	__u32 index;
+	__u32 seq;
+	__u32 ack;
+	__u32 len;
+	__u32 client_isn;
+	__u32 server_isn;
+	__u32 client_segs;
+	__u32 server_segs;
+	__u32 anomalies;
+	__u16 sport;
+	__u16 dport;
+	__u16 win;
+	__u16 states;		/* SYNFIN_SU_STATES */
+	__u8 type;
+	__u8 family;
+	__u8 from;
+	__u8 flags;
+	__u8 client_state;
+	__u8 server_state;
+	__u8 isn_known;
+	__u8 reason;
+	__u8 conn_state;
+	__u8 ntrans;
+	__u8 end;		/* SYNFIN_SU_END */
+	__u8 end_by;		/* SYNFIN_SU_END_BY; 0xff: neither side */
+	__u8 handshake;		/* 1: SYNFIN_SU_HANDSHAKE */
+	struct synfin_trans_packed trans[SYNFIN_MAX_TRANS];
+	char history[SYNFIN_HISTORY_LEN];
+	__u8 pad[3];		/* zero */
+};
 
 /* Counters, all u64. Per-CPU nests carry SYNFIN_S_CPU and no FLOWS_ACTIVE. */
 enum synfin_stat_attr {
