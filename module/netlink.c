@@ -540,10 +540,15 @@ static bool msgs_room(const struct synfin_nl_msgs *m, bool lost)
 	return true;
 }
 
-/* A connection's final event: both sides CLOSED (the reader's rule). */
+/*
+ * A connection's final event: the one that left both sides CLOSED (a
+ * transition of its own; the late segments of an ended connection,
+ * CLOSED already, have none).
+ */
 static bool is_final(const struct synfin_track_rec *ev)
 {
-	return ev->state[SYNFIN_CLIENT] == SYNFIN_ST_CLOSED &&
+	return ev->ntrans &&
+	       ev->state[SYNFIN_CLIENT] == SYNFIN_ST_CLOSED &&
 	       ev->state[SYNFIN_SERVER] == SYNFIN_ST_CLOSED;
 }
 
@@ -737,9 +742,11 @@ int synfin_nl_msgs_open(struct synfin_nl_msgs *m, struct net *net)
 	m->open = true;
 	return 0;
 fail:
-	while (--g >= 0)
+	while (--g >= 0) {
 		if (m->skb[g])
 			nlmsg_free(m->skb[g]);
+		m->skb[g] = NULL;
+	}
 	return -ENOMEM;
 }
 

@@ -366,11 +366,11 @@ int sf_event_unpack(const struct nlattr *attr, struct sf_event *ev)
 		return -EINVAL;
 	/* (the attribute may be 4-byte aligned only: copy it out) */
 	memcpy(&p, mnl_attr_get_payload(attr), sizeof(p));
-	if (p.type < SYNFIN_EV_SEGMENT || p.type > SYNFIN_EV_LOST ||
+	/* (losses come as nests: the struct has no count for them) */
+	if (p.type < SYNFIN_EV_SEGMENT || p.type >= SYNFIN_EV_LOST ||
 	    p.ntrans > SYNFIN_MAX_TRANS)
 		return -EINVAL;
-	if (p.type != SYNFIN_EV_LOST &&
-	    p.family != AF_INET && p.family != AF_INET6)
+	if (p.family != AF_INET && p.family != AF_INET6)
 		return -EINVAL;
 	memset(ev, 0, sizeof(*ev));
 	if (!copy_history(p.history, ev->history))

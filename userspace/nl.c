@@ -196,8 +196,10 @@ static int resolve(struct sf_nl *nl, const char *family, const char *group,
 		return err;
 	if (id)
 		*id = ctx.id;
+	if (ctx.grp < 0)
+		return -ENOENT;	/* (*grp as it was: a fallback may use it) */
 	*grp = ctx.grp;
-	return ctx.grp < 0 ? -ENOENT : 0;
+	return 0;
 }
 
 int sf_nl_resolve(struct sf_nl *nl)

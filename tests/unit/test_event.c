@@ -1114,6 +1114,8 @@ static void test_unpack_malformed(void **state)
 	p = packed_synack(false);
 	p.type = 0;
 	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
+	p.type = SYNFIN_EV_LOST;	/* a loss is a nest, with its count */
+	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
 	p.type = SYNFIN_EV_LOST + 1;
 	assert_int_equal(sf_event_unpack(put_packed(&p, sizeof(p)), &ev), -EINVAL);
 	p = packed_synack(false);

@@ -170,8 +170,8 @@ sm = [e for n in got["summaries"] if n["name"] == "events"
 assert sm, got["summaries"]
 assert all((e["client-state"], e["server-state"]) == ("closed", "closed") and
            e["conn-state"] != "none" and e["first-ns"] for e in sm), sm
-pfinal = {(e["conn"], e["index"]): e for e in pk
-          if (e["client-state"], e["server-state"]) == ("closed", "closed")}
+pfinal = {(e["conn"], e["index"]): e for e in pk if e["ntrans"] and
+          (e["client-state"], e["server-state"]) == ("closed", "closed")}
 assert {(e["conn"], e["index"]) for e in sm} == set(pfinal), (sm, pfinal)
 assert all(pfinal[(e["conn"], e["index"])] == e for e in sm)
 ends = {e["end"] for e in sm}

@@ -15,7 +15,7 @@
 #define SYNFIN_MCGRP_EVENTS	"events"
 /* The same events, each in one SYNFIN_A_EVENT_PACKED: cheaper to read. */
 #define SYNFIN_MCGRP_PACKED	"events-packed"
-/* Only connections' final events (both sides CLOSED), packed likewise. */
+/* Only the event that ends each connection (both sides CLOSED), packed. */
 #define SYNFIN_MCGRP_SUMMARIES	"summaries"
 
 /* TCP states, RFC 9293 section 3.3.2, as seen by a passive observer. */
@@ -269,7 +269,8 @@ enum synfin_sel_prefix_attr {
 
 /*
  * One event of the "events-packed" group: the SYNFIN_E_* attributes of
- * SYNFIN_A_EVENT in one fixed struct, 8-byte aligned in its message.
+ * SYNFIN_A_EVENT in one fixed struct, 4-byte aligned in its message
+ * (as netlink aligns attributes): copy it out before reading it.
  * Numbers are in host order, addresses in network order (IPv4: the first
  * 4 bytes, the rest zero). The fields a final event alone has (segs,
  * bytes, history and the summary: conn_state says which) and the unused
