@@ -416,15 +416,15 @@ static void batch_flush_all(void)
 		batch_flush(&drain_batches[i]);
 }
 
-/* Has @net open messages? (Then it had listeners when they were opened.) */
-static bool batch_is_open(struct net *net)
+/* @net's open messages, or NULL (open: it had listeners then). */
+static struct synfin_batch *batch_find(struct net *net)
 {
 	unsigned int i;
 
 	for (i = 0; i < DRAIN_BATCHES; i++)
 		if (drain_batches[i].msgs.open && drain_batches[i].net == net)
-			return true;
-	return false;
+			return &drain_batches[i];
+	return NULL;
 }
 
 /*
@@ -433,16 +433,14 @@ static bool batch_is_open(struct net *net)
  */
 static struct synfin_batch *batch_get(struct net *net)
 {
-	struct synfin_batch *b, *free = NULL;
+	struct synfin_batch *free = batch_find(net);
 	unsigned int i;
 
-	for (i = 0; i < DRAIN_BATCHES; i++) {
-		b = &drain_batches[i];
-		if (!b->msgs.open)
-			free = free ?: b;
-		else if (b->net == net)
-			return b;
-	}
+	if (free)
+		return free;
+	for (i = 0; i < DRAIN_BATCHES && !free; i++)
+		if (!drain_batches[i].msgs.open)
+			free = &drain_batches[i];
 	if (!free) {
 		free = &drain_batches[drain_evict++ % DRAIN_BATCHES];
 		batch_flush(free);
@@ -462,17 +460,19 @@ static void count_unheard(const struct synfin_rec *rec, int cpu)
 }
 
 /*
- * Add one record to its netns's messages, in fresh ones if those are
- * full; false if it was not sent. One that no group of those listening
- * wants (only summaries, and not a final event) is counted unheard.
+ * Add one record to its netns's messages @b (NULL: none open yet), in
+ * fresh ones if those are full; false if it was not sent. One that no
+ * group of those listening wants (only summaries, and not a final
+ * event) is counted unheard.
  */
-static bool batch_add(const struct synfin_rec *rec, int cpu)
+static bool batch_add(struct synfin_batch *b, const struct synfin_rec *rec,
+		      int cpu)
 {
-	struct synfin_batch *b;
 	int tries, n;
 
-	for (tries = 0; tries < 2; tries++) {
-		b = batch_get(rec->net);
+	for (tries = 0; tries < 2; tries++, b = NULL) {
+		if (!b)
+			b = batch_get(rec->net);
 		if (!b)
 			return false;
 		n = synfin_nl_put_event(&b->msgs, rec, cpu);
@@ -593,15 +593,16 @@ static void drain_locked(void)
 		u32 pos = ring->head;
 		struct synfin_rec *rec = synfin_ring_slot(&rings, ring, pos);
 		struct synfin_drain_stats *d;
+		struct synfin_batch *b;
 
 		/*
 		 * Listeners are asked when a netns's messages are opened, not
 		 * for each record: their multicast tells for sure.
 		 */
-		if (!batch_is_open(rec->net) &&
-		    !synfin_nl_has_listeners(rec->net)) {
+		b = batch_find(rec->net);
+		if (!b && !synfin_nl_has_listeners(rec->net)) {
 			count_unheard(rec, cpu);
-		} else if (!batch_add(rec, cpu)) {
+		} else if (!batch_add(b, rec, cpu)) {
 			d = &synfin_pernet(rec->net)->drain.drained[cpu];
 			WRITE_ONCE(d->send_failed, d->send_failed + 1);
 		}
