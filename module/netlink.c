@@ -463,8 +463,8 @@ static void put_event_nest(struct sk_buff *skb, const struct synfin_rec *rec,
  * The same event as one struct: every byte of it is written, the unused
  * ones zero, so that no earlier record's bytes leave the ring.
  */
-static void put_event_packed(struct sk_buff *skb, const struct synfin_rec *rec,
-			     int cpu)
+static struct synfin_event_packed *
+put_event_packed(struct sk_buff *skb, const struct synfin_rec *rec, int cpu)
 {
 	const struct synfin_track_rec *ev = &rec->ev;
 	struct synfin_event_packed *p;
@@ -523,6 +523,17 @@ static void put_event_packed(struct sk_buff *skb, const struct synfin_rec *rec,
 		p->end_by = ev->sum.end_by;
 		p->handshake = !!(ev->sum.flags & SYNFIN_SUM_ESTABLISHED);
 	}
+	return p;
+}
+
+/* A copy of the struct put_event_packed() made for another message. */
+static void put_packed_copy(struct sk_buff *skb,
+			    const struct synfin_event_packed *from)
+{
+	if (nla_need_padding_for_64bit(skb))
+		ev_put(skb, SYNFIN_A_PAD, 0);
+	memcpy(ev_put(skb, SYNFIN_A_EVENT_PACKED, sizeof(*from)), from,
+	       sizeof(*from));
 }
 
 /* Has every open message of @m room for an event (@lost: a notice)? */
@@ -555,6 +566,8 @@ static bool is_final(const struct synfin_track_rec *ev)
 int synfin_nl_put_event(struct synfin_nl_msgs *m, const struct synfin_rec *rec,
 			int cpu)
 {
+	struct sk_buff *summaries = m->skb[SYNFIN_NL_SUMMARIES];
+	const struct synfin_event_packed *p = NULL;
 	int n = 0;
 
 	if (!msgs_room(m, false))
@@ -564,11 +577,15 @@ int synfin_nl_put_event(struct synfin_nl_msgs *m, const struct synfin_rec *rec,
 		n++;
 	}
 	if (m->skb[SYNFIN_NL_PACKED]) {
-		put_event_packed(m->skb[SYNFIN_NL_PACKED], rec, cpu);
+		p = put_event_packed(m->skb[SYNFIN_NL_PACKED], rec, cpu);
 		n++;
 	}
-	if (m->skb[SYNFIN_NL_SUMMARIES] && is_final(&rec->ev)) {
-		put_event_packed(m->skb[SYNFIN_NL_SUMMARIES], rec, cpu);
+	if (summaries && is_final(&rec->ev)) {
+		/* (encoded once for both packed groups) */
+		if (p)
+			put_packed_copy(summaries, p);
+		else
+			put_event_packed(summaries, rec, cpu);
 		n++;
 	}
 	return n;
